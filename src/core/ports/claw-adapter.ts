@@ -1,0 +1,27 @@
+// ClawAdapter port: what the control plane needs from a Claw runtime kind (OpenClaw, NanoClaw).
+import type { Issue } from '../issues.ts';
+import type { EffectiveGateway } from '../model.ts';
+
+export interface RenderedGateway {
+  /** Files relative to the gateway state dir, e.g. {"openclaw.json": "..."}. */
+  files: Record<string, string>;
+  /** Names of env vars the gateway needs at start, and where each value comes from. */
+  env: { name: string; secret: string; field: string }[];
+  issues: Issue[];
+}
+
+export interface HealthReport {
+  live: boolean;
+  ready: boolean;
+  version?: string;
+  failing?: string[];
+  agents?: string[];
+  channels?: Record<string, { configured: boolean; running: boolean; connected?: boolean; lastError?: string | null }>;
+  error?: string;
+}
+
+export interface ClawAdapter {
+  readonly kind: 'openclaw' | 'nanoclaw';
+  render(gateway: EffectiveGateway): RenderedGateway;
+  probe(endpoint: { host: string; port: number }, token: string, opts?: { deep?: boolean; timeoutMs?: number }): Promise<HealthReport>;
+}

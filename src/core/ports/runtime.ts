@@ -1,0 +1,65 @@
+// RuntimeDriver port: one per target (process, docker, kubernetes). Drivers know how to run a
+// rendered gateway; they know nothing about Clawplane resources beyond GatewayDeployment.
+export interface GatewayDeployment {
+  /** Stable id: `<org>--<gateway>`. */
+  id: string;
+  org: string;
+  gateway: string;
+  runtime: { kind: 'openclaw' | 'nanoclaw'; version: string };
+  port: number;
+  /** Rendered config files, path relative to the gateway's state dir → content. */
+  files: Record<string, string>;
+  /** Environment for the gateway process (secret values included: never log it). */
+  env: Record<string, string>;
+  /** Hash of files + runtime + env names/values: changes mean the gateway needs the new spec. */
+  specHash: string;
+  resources?: { memoryMiB?: number; cpus?: number };
+}
+
+export type ObservedPhase = 'running' | 'starting' | 'stopped' | 'exited' | 'missing';
+
+export interface ObservedGateway {
+  id: string;
+  phase: ObservedPhase;
+  pid?: number;
+  specHash?: string;
+  startedAt?: string;
+  exitCode?: number | null;
+  restarts?: number;
+  port?: number;
+}
+
+export interface LogOptions {
+  tailLines?: number;
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface GatewayStats {
+  cpuPercent?: number;
+  memoryBytes?: number;
+  pids?: number;
+}
+
+export interface RuntimeDriver {
+  readonly target: 'process' | 'docker' | 'kubernetes';
+  observe(id: string): Promise<ObservedGateway>;
+  observeAll(): Promise<ObservedGateway[]>;
+  /** Write files and (re)start so the gateway runs `deployment`. Idempotent. */
+  start(deployment: GatewayDeployment): Promise<ObservedGateway>;
+  /** Update files in place without a restart (hot reload by the gateway). */
+  writeFiles(deployment: GatewayDeployment): Promise<void>;
+  /** Graceful stop (SIGTERM, then SIGKILL after graceMs). */
+  stop(id: string, opts?: { graceMs?: number }): Promise<void>;
+  kill(id: string): Promise<void>;
+  /** Stop and delete everything; returns the archive path when state was archived. */
+  remove(id: string, opts?: { archive?: boolean }): Promise<{ archive?: string }>;
+  /** Current content of the config file on the target (for drift detection). */
+  readConfig(id: string): Promise<string | undefined>;
+  logs(id: string, opts?: LogOptions): AsyncIterable<string>;
+  stats?(id: string): Promise<GatewayStats>;
+  /** Where the gateway is reachable from the control plane. */
+  endpoint(id: string, port: number): { host: string; port: number };
+  /** State dir as the gateway sees it (rendered paths are rooted here). */
+  stateDirFor(id: string): string;
+}

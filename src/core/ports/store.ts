@@ -1,0 +1,121 @@
+// Persistence port. Implemented by src/store (SQLite via node:sqlite, PostgreSQL via pg) over Kysely.
+// Every repository call happens inside `Store.transaction`; repositories are bound to it.
+import type { Kind, Resource, Role } from '../resources.ts';
+
+export interface ListOptions {
+  /** Equality selector, e.g. {env: "prod"}; all pairs must match. */
+  labels?: Record<string, string>;
+  gateway?: string;
+  group?: string;
+  /** Page size (default 500, max 1000) and opaque continue token from the previous page. */
+  limit?: number;
+  continue?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  continue?: string;
+}
+
+/** Input for create/update: what the user controls. Server fields are assigned by the store. */
+export interface ResourceInput<K extends Kind = Kind> {
+  kind: K;
+  metadata: { name: string; org: string; group?: string; gateway?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: unknown;
+}
+
+export interface ResourceRepo {
+  get<K extends Kind>(org: string, kind: K, name: string): Promise<Resource<K> | undefined>;
+  list<K extends Kind>(org: string, kind: K, opts?: ListOptions): Promise<Page<Resource<K>>>;
+  /** All organizations (Organization resources live with org = their own name). */
+  listOrganizations(): Promise<Resource<'Organization'>[]>;
+  /** Creates with generation 1, resourceVersion 1. Throws StoreConflict when it exists. */
+  create<K extends Kind>(input: ResourceInput<K>, now: string, uid: string): Promise<Resource<K>>;
+  /**
+   * Replaces metadata (labels, annotations, group, gateway) and spec. Bumps resourceVersion always and
+   * generation when spec changed. With `expectedVersion`, throws StoreConflict when it differs.
+   */
+  update<K extends Kind>(input: ResourceInput<K>, now: string, expectedVersion?: number): Promise<Resource<K>>;
+  /** Replaces status only: bumps resourceVersion, never generation. */
+  updateStatus<K extends Kind>(org: string, kind: K, name: string, status: Record<string, unknown>, now: string): Promise<Resource<K>>;
+  /** Returns the deleted resource, or undefined when it did not exist. */
+  delete<K extends Kind>(org: string, kind: K, name: string, expectedVersion?: number): Promise<Resource<K> | undefined>;
+}
+
+export interface AuditEventInput {
+  org: string;
+  actor: string;
+  action: string;
+  target: string;
+  /** JSON diff, secrets already redacted by the caller. */
+  diff: unknown;
+  requestId?: string;
+  time: string;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditRepo {
+  /** Appends with the chain: computes prevHash from the org's last event and the event's hash. */
+  append(event: AuditEventInput): Promise<AuditEvent>;
+  list(org: string, opts?: { afterSeq?: number; limit?: number; target?: string }): Promise<AuditEvent[]>;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  userId: string;
+  /** sha256 of the token; the token itself is never stored. */
+  hash: string;
+  description: string;
+  expiresAt?: string;
+  createdAt: string;
+}
+
+export interface RoleGrant {
+  userId: string;
+  org: string;
+  role: Role;
+}
+
+export interface AuthRepo {
+  createUser(user: User): Promise<User>;
+  getUser(id: string): Promise<User | undefined>;
+  getUserByName(name: string): Promise<User | undefined>;
+  listUsers(): Promise<User[]>;
+  createToken(token: ApiTokenRecord): Promise<void>;
+  findTokenByHash(hash: string): Promise<ApiTokenRecord | undefined>;
+  listTokens(userId: string): Promise<ApiTokenRecord[]>;
+  deleteToken(id: string): Promise<boolean>;
+  /** Replaces the user's role in the org ("*" org = every org). */
+  grant(grant: RoleGrant): Promise<void>;
+  revoke(userId: string, org: string): Promise<boolean>;
+  grantsOf(userId: string): Promise<RoleGrant[]>;
+  grantsIn(org: string): Promise<RoleGrant[]>;
+}
+
+export interface Repos {
+  resources: ResourceRepo;
+  audit: AuditRepo;
+  auth: AuthRepo;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  transaction<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Thrown by repositories on unique-key or optimistic-concurrency conflicts. */
+export class StoreConflict extends Error {
+  override name = 'StoreConflict';
+}
