@@ -37,7 +37,7 @@ export function splitFleetText(text: string, filename = 'fleet.yaml'): { raw: un
       return { raw: [], issues: [issue('parse_error', '', `${filename}: JSON5 parse error: ${(e as Error).message}`)] };
     }
   }
-  const docs = parseAllDocuments(text, { maxAliasCount: 100 });
+  const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
   const raw: unknown[] = [];
   const issues: Issue[] = [];
@@ -63,7 +63,7 @@ export function validateDocument(raw: unknown, index: number, defaultOrg?: strin
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { issues: [issue('invalid_document', '', 'a document must be an object with apiVersion, kind, metadata and spec', at({}))] };
   }
-  const obj = { apiVersion: API_VERSION, ...(raw as Record<string, unknown>) };
+  const obj: Record<string, unknown> = { apiVersion: API_VERSION, ...(raw as Record<string, unknown>) };
   const base = documentSchema.safeParse(obj);
   const kindName = typeof obj.kind === 'string' ? obj.kind : '';
   const resource = `${kindName || '?'}/${String((obj.metadata as { name?: unknown } | undefined)?.name ?? '?')}`;
