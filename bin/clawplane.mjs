@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(root, 'src', 'cli', 'main.ts');
 if (Number(process.versions.node.split('.')[0]) >= 24) {
-  await import(entry);
+  const { runCli } = await import(entry);
+  process.exitCode = await runCli(process.argv.slice(2));
 } else {
   const { ensureNode24, envWithNode } = await import('../scripts/bootstrap.mjs');
   const node = ensureNode24();

@@ -1,0 +1,138 @@
+// Audit, auth, lifecycle verbs, logs, events and plan.
+import type { Context } from 'hono';
+import { stream, streamSSE } from 'hono/streaming';
+import { roleIn } from '../../app/actor.ts';
+import { AppError } from '../../app/app-error.ts';
+import { listAudit, verifyAudit } from '../../app/audit-commands.ts';
+import { createApiToken, describeActor } from '../../app/auth-commands.ts';
+import type { ChangeEvent } from '../../app/event-bus.ts';
+import { type LifecycleAction, lifecycleActions, runLifecycle } from '../../app/gateway-lifecycle.ts';
+import { gatewayLogs, planOrganization, explainGateway } from '../../app/plan-commands.ts';
+import { type RouteDef, actorOf, jsonBody, param, parseLabelSelector } from '../api-context.ts';
+
+function lifecycleAction(c: Context): LifecycleAction {
+  const a = param(c, 'action');
+  if (!(lifecycleActions as readonly string[]).includes(a)) throw new AppError('not_found', `unknown action "${a}"; expected ${lifecycleActions.join(', ')}`);
+  return a as LifecycleAction;
+}
+
+function intQuery(c: Context, name: string, max: number): number | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new AppError('invalid', `query ${name} must be an integer between 0 and ${max}`);
+  return n;
+}
+
+export const opsRoutes: RouteDef[] = [
+  {
+    method: 'get', path: '/v1/whoami', summary: 'The caller and its roles', tag: 'auth', permission: 'authenticated',
+    handler: async (c, s) => c.json(describeActor(await actorOf(c, s))),
+  },
+  {
+    method: 'post', path: '/v1/tokens', summary: 'Create an API token (for yourself; global admins: for any user)', tag: 'auth', permission: 'authenticated', body: 'json',
+    handler: async (c, s) => {
+      const body = (await jsonBody(c)) as { user?: unknown; description?: unknown; expiresInDays?: unknown };
+      if (body === null || typeof body !== 'object') throw new AppError('invalid', 'body must be an object');
+      const opts: { user?: string; description?: string; expiresInDays?: number } = {};
+      if (typeof body.user === 'string') opts.user = body.user;
+      if (typeof body.description === 'string') opts.description = body.description;
+      if (body.expiresInDays !== undefined) {
+        if (typeof body.expiresInDays !== 'number') throw new AppError('invalid', 'expiresInDays must be a number');
+        opts.expiresInDays = body.expiresInDays;
+      }
+      return c.json(await createApiToken(s.deps, await actorOf(c, s), opts), 201);
+    },
+  },
+  {
+    method: 'get', path: '/v1/orgs/:org/audit', summary: 'Audit events, oldest first (afterSeq, limit, target)', tag: 'audit', permission: 'read', query: ['afterSeq', 'limit', 'target'],
+    handler: async (c, s) => {
+      const afterSeq = intQuery(c, 'afterSeq', Number.MAX_SAFE_INTEGER);
+      const limit = intQuery(c, 'limit', 1000);
+      const target = c.req.query('target');
+      return c.json({ items: await listAudit(s.deps, await actorOf(c, s), param(c, 'org'), { ...(afterSeq !== undefined ? { afterSeq } : {}), ...(limit !== undefined ? { limit } : {}), ...(target ? { target } : {}) }) });
+    },
+  },
+  {
+    method: 'get', path: '/v1/orgs/:org/audit-verify', summary: 'Verify the audit hash chain', tag: 'audit', permission: 'read',
+    handler: async (c, s) => c.json(await verifyAudit(s.deps, await actorOf(c, s), param(c, 'org'))),
+  },
+  {
+    method: 'post', path: '/v1/orgs/:org/gateways/:name/:action', summary: 'start | stop | restart | kill | destroy one gateway', tag: 'gateways', permission: 'write',
+    handler: async (c, s) => c.json({ results: await runLifecycle(s.deps, await actorOf(c, s), param(c, 'org'), lifecycleAction(c), { names: [param(c, 'name')] }) }),
+  },
+  {
+    method: 'post', path: '/v1/orgs/:org/gateway-actions/:action', summary: 'A lifecycle verb on many gateways: body {names?, labelSelector?, group?}', tag: 'gateways', permission: 'write', body: 'json',
+    handler: async (c, s) => {
+      const body = (await jsonBody(c)) as { names?: unknown; labelSelector?: unknown; group?: unknown };
+      const names = Array.isArray(body.names) ? body.names.filter((n): n is string => typeof n === 'string') : undefined;
+      const labels = typeof body.labelSelector === 'string' ? parseLabelSelector(body.labelSelector) : undefined;
+      const group = typeof body.group === 'string' ? body.group : undefined;
+      return c.json({ results: await runLifecycle(s.deps, await actorOf(c, s), param(c, 'org'), lifecycleAction(c), { ...(names ? { names } : {}), ...(labels ? { labels } : {}), ...(group ? { group } : {}) }) });
+    },
+  },
+  {
+    method: 'get', path: '/v1/orgs/:org/gateways/:name/logs', summary: 'Gateway log lines (tail, follow)', tag: 'gateways', permission: 'read', query: ['tail', 'follow'],
+    handler: async (c, s) => {
+      const actor = await actorOf(c, s);
+      const tail = intQuery(c, 'tail', 100_000) ?? 200;
+      const follow = c.req.query('follow') === 'true' || c.req.query('follow') === '1';
+      const lines = await gatewayLogs(s.deps, actor, param(c, 'org'), param(c, 'name'), { tailLines: tail, follow, signal: c.req.raw.signal });
+      c.header('content-type', 'text/plain; charset=utf-8');
+      return stream(c, async (out) => {
+        for await (const line of lines) {
+          if (out.aborted) break;
+          await out.write(`${line}\n`);
+        }
+      });
+    },
+  },
+  {
+    method: 'get', path: '/v1/events', summary: 'Server-sent events of resource and status changes (org)', tag: 'events', permission: 'authenticated', query: ['org'],
+    handler: async (c, s) => {
+      const actor = await actorOf(c, s);
+      const org = c.req.query('org');
+      if (org && !roleIn(actor, org)) throw new AppError('not_found', `organization "${org}" not found`);
+      return streamSSE(c, async (out) => {
+        const queue: ChangeEvent[] = [];
+        let wake: (() => void) | undefined;
+        const unsubscribe = s.deps.events.subscribe((e) => {
+          if ((org && e.org !== org) || !roleIn(actor, e.org)) return;
+          queue.push(e);
+          wake?.();
+        });
+        out.onAbort(() => {
+          unsubscribe();
+          wake?.();
+        });
+        await out.writeSSE({ event: 'ready', data: '{}' });
+        while (!out.aborted) {
+          const e = queue.shift();
+          if (e) {
+            await out.writeSSE({ event: 'change', data: JSON.stringify(e) });
+            continue;
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 15_000);
+          });
+          wake = undefined;
+          if (queue.length === 0 && !out.aborted) await out.writeSSE({ event: 'ping', data: '{}' });
+        }
+        unsubscribe();
+      });
+    },
+  },
+  {
+    method: 'post', path: '/v1/plan', summary: 'Preflight an org against its stored state: rendered configs, diff against deployed, policy, routing, issues', tag: 'plan', permission: 'read', body: 'fleet', query: ['org'],
+    handler: async (c, s) => {
+      const actor = await actorOf(c, s);
+      const text = await c.req.text();
+      return c.json(await planOrganization(s.deps, s.planOrg, actor, { org: c.req.query('org'), text, filename: c.req.query('filename') }));
+    },
+  },
+  {
+    method: 'get', path: '/v1/orgs/:org/gateways/:name/explain', summary: 'Provenance of the effective config (path) and effective policy', tag: 'plan', permission: 'read', query: ['path'],
+    handler: async (c, s) => c.json(await explainGateway(s.deps, s.explain, await actorOf(c, s), param(c, 'org'), param(c, 'name'), c.req.query('path'))),
+  },
+];

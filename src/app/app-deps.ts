@@ -1,0 +1,28 @@
+// Ports and services the use cases receive from the composition root (src/main.ts).
+import type { Issue } from '../core/issues.ts';
+import type { FleetDocument } from '../core/fleet-file.ts';
+import type { Store } from '../core/ports/store.ts';
+import type { EventBus } from './event-bus.ts';
+
+export interface AppDeps {
+  store: Store;
+  events: EventBus;
+  now: () => Date;
+  newId: () => string;
+  /**
+   * Semantic preflight of an organization's complete desired state (rendering, isolation,
+   * routing, policy). Errors block apply.
+   */
+  preflight?: (org: string, documents: FleetDocument[]) => Issue[];
+  /** Called after commit for every changed resource (the reconciler enqueues gateways). */
+  onChange?: (change: { org: string; kind: string; name: string; gateway?: string }) => void;
+  runtime?: GatewayRuntimeOps;
+}
+
+/** What lifecycle verbs need from the runtime side (wired to the reconciler and drivers in main.ts). */
+export interface GatewayRuntimeOps {
+  kill(org: string, name: string): Promise<void>;
+  /** Stop the gateway and remove its runtime state, archiving it; returns where the archive is. */
+  destroy(org: string, name: string): Promise<{ archive?: string }>;
+  logs(org: string, name: string, opts: { tailLines?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+}

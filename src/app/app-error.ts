@@ -1,0 +1,22 @@
+// The one error type of the app layer. The HTTP edge maps `code` to a status with one table.
+import type { Issue } from '../core/issues.ts';
+
+export const appErrorCodes = [
+  'invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'too_large', 'unavailable', 'internal',
+] as const;
+export type AppErrorCode = (typeof appErrorCodes)[number];
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly code: AppErrorCode;
+  readonly issues: Issue[] | undefined;
+  constructor(code: AppErrorCode, message: string, issues?: Issue[]) {
+    super(message);
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
