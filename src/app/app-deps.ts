@@ -17,6 +17,8 @@ export interface AppDeps {
   /** Called after commit for every changed resource (the reconciler enqueues gateways). */
   onChange?: (change: { org: string; kind: string; name: string; gateway?: string }) => void;
   runtime?: GatewayRuntimeOps;
+  system?: SystemOps;
+  runtimes?: RuntimeVersionOps;
 }
 
 /** What lifecycle verbs need from the runtime side (wired to the reconciler and drivers in main.ts). */
@@ -25,4 +27,21 @@ export interface GatewayRuntimeOps {
   /** Stop the gateway and remove its runtime state, archiving it; returns where the archive is. */
   destroy(org: string, name: string): Promise<{ archive?: string }>;
   logs(org: string, name: string, opts: { tailLines?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+}
+
+export interface SystemOps {
+  /** Stop the control plane; with stopGateways, stop every gateway first. Returns the gateway ids stopped. */
+  shutdown(opts: { stopGateways: boolean }): Promise<{ stopped: string[] }>;
+}
+
+export interface RuntimeVersionInfo {
+  kind: string;
+  version: string;
+  path: string;
+}
+
+export interface RuntimeVersionOps {
+  install(kind: string, version: string): Promise<RuntimeVersionInfo>;
+  list(): Promise<RuntimeVersionInfo[]>;
+  remove(kind: string, version: string): Promise<boolean>;
 }

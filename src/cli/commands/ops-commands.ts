@@ -131,4 +131,20 @@ export function registerOpsCommands(program: Command, ctx: CliContext): void {
       const res = await client.json<unknown>('GET', `/v1/orgs/${org}/gateways/${encodeURIComponent(t.name)}/explain${o.path ? `?path=${encodeURIComponent(o.path)}` : ''}`);
       ctx.out(formatValue(res, o.output));
     });
+
+  const runtime = program.command('runtime').description('OpenClaw versions installed side by side in the data dir');
+  runtime.command('install <spec>').description('install openclaw@VERSION from the npm registry').action(async (spec: string) => {
+    const [kind, version] = spec.includes('@') ? (spec.split('@', 2) as [string, string]) : ['openclaw', spec];
+    const res = await (await ctx.client()).json<{ kind: string; version: string; path: string }>('POST', '/v1/runtimes', { kind, version });
+    ctx.out(`${res.kind}@${res.version} installed in ${res.path}`);
+  });
+  runtime.command('list').description('installed runtime versions').action(async () => {
+    const { items } = await (await ctx.client()).json<{ items: { kind: string; version: string; path: string }[] }>('GET', '/v1/runtimes');
+    ctx.out(formatTable(['KIND', 'VERSION', 'PATH'], items.map((i) => [i.kind, i.version, i.path])));
+  });
+  runtime.command('remove <spec>').description('remove an installed version (refused while gateways use it)').action(async (spec: string) => {
+    const [kind, version] = spec.includes('@') ? (spec.split('@', 2) as [string, string]) : ['openclaw', spec];
+    await (await ctx.client()).json('DELETE', `/v1/runtimes/${encodeURIComponent(kind)}/${encodeURIComponent(version)}`);
+    ctx.out(`${kind}@${version} removed`);
+  });
 }
