@@ -122,6 +122,16 @@ describe('createLocalSecretStore', () => {
     await expect(store.list('acme')).rejects.toMatchObject({ code: 'corrupt-store' });
   });
 
+  it('refuses to mint a new key when the key file is lost but values exist', async () => {
+    const a = createLocalSecretStore({ dataDir: dir });
+    await a.set('acme', 's', 'v');
+    await rm(join(dir, KEY_FILE));
+    const b = createLocalSecretStore({ dataDir: dir });
+    await expect(b.get('acme', 's')).rejects.toMatchObject({ code: 'key-missing' });
+    await expect(b.set('acme', 't', 'w')).rejects.toMatchObject({ code: 'key-missing' });
+    await expect(stat(join(dir, KEY_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('serialises concurrent writes without losing any', async () => {
     const store = createLocalSecretStore({ dataDir: dir });
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.set('acme', `s-${i}`, `value-${i}`)));

@@ -92,8 +92,19 @@ async function writeFileAtomic(path: string, content: string | Uint8Array): Prom
   }
 }
 
-async function loadOrCreateKeyFile(dataDir: string): Promise<Buffer> {
+async function loadOrCreateKeyFile(dataDir: string, holdsValues: () => Promise<boolean>): Promise<Buffer> {
   const path = join(dataDir, KEY_FILE);
+  const exists = await stat(path).then(
+    () => true,
+    (e: unknown) => {
+      if ((e as { code?: unknown }).code === 'ENOENT') return false;
+      throw e;
+    },
+  );
+  // A new key would make the existing values unreadable forever and mix keys in one file.
+  if (!exists && (await holdsValues())) {
+    throw new SecretsError('key-missing', `${path} is missing but ${SECRETS_FILE} holds encrypted values; restore the key file or pass the master key`);
+  }
   try {
     const fh = await open(path, 'wx', 0o600);
     const key = randomBytes(KEY_BYTES);
@@ -131,7 +142,8 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): LocalS
   function masterKey(): Promise<Buffer> {
     if (given) return Promise.resolve(given);
     if (!keyPromise) {
-      const loading = ensureDir().then(() => loadOrCreateKeyFile(dataDir));
+      const holdsValues = async () => Object.keys(await readStore()).length > 0;
+      const loading = ensureDir().then(() => loadOrCreateKeyFile(dataDir, holdsValues));
       // A failed load is retried on the next call rather than cached.
       loading.catch(() => {
         if (keyPromise === loading) keyPromise = undefined;

@@ -30,6 +30,8 @@ export const secretsErrorCodes = [
   'forbidden',
   /** Master key material is malformed or has the wrong length. */
   'invalid-key-material',
+  /** The master key file is gone while encrypted values exist (a new key would orphan them). */
+  'key-missing',
   /** The master key file is readable by group or others. */
   'insecure-key-file',
   /** A value could not be decrypted: wrong master key or tampered store. */
