@@ -1,0 +1,75 @@
+// Resolves secret values by name from the Secret resources of an org through the configured providers.
+import { issue, type Issue } from '../core/issues.ts';
+import {
+  isSecretsError,
+  type SecretDefinition,
+  type SecretProviderKind,
+  type SecretResolution,
+  type SecretResolver,
+  type SecretsProvider,
+} from '../core/ports/secrets.ts';
+
+export interface SecretResolverOptions {
+  /** At most one provider per kind. */
+  providers: readonly SecretsProvider[];
+}
+
+export function createSecretResolver(options: SecretResolverOptions): SecretResolver {
+  const byKind = new Map<SecretProviderKind, SecretsProvider>();
+  for (const p of options.providers) {
+    if (byKind.has(p.kind)) throw new Error(`two secrets providers of kind ${p.kind}`);
+    byKind.set(p.kind, p);
+  }
+
+  async function resolve(org: string, name: string, secrets: readonly SecretDefinition[]): Promise<SecretResolution> {
+    const resource = `Secret/${name}`;
+    const def = secrets.find((s) => s.metadata.name === name && (s.metadata.org === undefined || s.metadata.org === org));
+    if (!def) {
+      return { issues: [issue('secret.undefined', 'metadata.name', `secret ${name} is not defined in org ${org}`, { resource, hint: `create a Secret named ${name}` })] };
+    }
+    const kind = def.spec.provider;
+    const provider = byKind.get(kind);
+    if (!provider) {
+      return { issues: [issue('secret.provider-unavailable', 'spec.provider', `secrets provider ${kind} is not enabled on this control plane`, { resource })] };
+    }
+    if (kind !== 'local' && !def.spec.key) {
+      return { issues: [issue('secret.key-missing', 'spec.key', `a ${kind} secret needs spec.key`, { resource })] };
+    }
+    let value: string | undefined;
+    try {
+      value = await provider.get(org, name, kind === 'local' ? undefined : def.spec.key);
+    } catch (e) {
+      // Provider errors never carry values; unknown errors are reduced to their class and code.
+      const message = isSecretsError(e) ? e.message : `provider ${kind} failed: ${describe(e)}`;
+      const code = isSecretsError(e) ? `secret.${e.code}` : 'secret.provider-error';
+      return { issues: [issue(code, 'spec', message, { resource })] };
+    }
+    if (value === undefined || value === '') {
+      const hint = kind === 'local' ? `set its value: clawplane secret set ${name}` : kind === 'env' ? `set ${def.spec.key ?? ''} in the control plane environment` : `create ${def.spec.key ?? ''}`;
+      return { issues: [issue('secret.value-missing', 'spec', `secret ${name} has no value in provider ${kind}`, { resource, hint })] };
+    }
+    return { value, issues: [] };
+  }
+
+  return {
+    resolve,
+    async resolveAll(org, names, secrets) {
+      const values = new Map<string, string>();
+      const issues: Issue[] = [];
+      for (const name of [...new Set(names)]) {
+        const r = await resolve(org, name, secrets);
+        if (r.value !== undefined) values.set(name, r.value);
+        issues.push(...r.issues);
+      }
+      return { values, issues };
+    },
+  };
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' ? `${e.name} ${code}` : e.name;
+  }
+  return 'unknown error';
+}
