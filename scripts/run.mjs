@@ -32,7 +32,7 @@ switch (task) {
     ensureRuntimes();
     step([bin('typescript', 'bin/tsc'), '--noEmit', '-p', '.']);
     step([bin('eslint', 'bin/eslint.js'), '.']);
-    step([bin('dependency-cruiser', 'bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', 'src']);
+    step([bin('dependency-cruiser', 'bin/dependency-cruiser.mjs'), '--config', '.dependency-cruiser.cjs', 'src']);
     step([bin('vitest', 'vitest.mjs'), 'run', ...rest]);
     break;
   case 'vitest':
@@ -42,7 +42,7 @@ switch (task) {
   case 'check':
     step([bin('typescript', 'bin/tsc'), '--noEmit', '-p', '.']);
     step([bin('eslint', 'bin/eslint.js'), '.']);
-    step([bin('dependency-cruiser', 'bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', 'src']);
+    step([bin('dependency-cruiser', 'bin/dependency-cruiser.mjs'), '--config', '.dependency-cruiser.cjs', 'src']);
     break;
   case 'bench':
     ensureRuntimes();
