@@ -3,7 +3,6 @@ import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { StoreDialect } from './schema.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the schema of their time
 type AnyDb = Kysely<any>;
 
 function initialSchema(dialect: StoreDialect): Migration {

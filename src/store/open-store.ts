@@ -22,7 +22,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     if (!path) throw new Error('store url "sqlite:" needs a file path');
     return createSqliteStore(path);
   }
-  if (url) throw new Error(`unsupported store url scheme "${url.split(':')[0] ?? ''}:" (use postgres://… or sqlite:<path>)`);
+  if (url) {
+    // Only the scheme is echoed: the rest of a url may hold a password.
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+    throw new Error(`unsupported store url${scheme ? ` scheme "${scheme}:"` : ''}: use postgres://… or sqlite:<path>`);
+  }
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   return createSqliteStore(join(options.dataDir, SQLITE_FILE_NAME));
 }
