@@ -62,7 +62,10 @@ export interface AuditEvent extends AuditEventInput {
 export interface AuditRepo {
   /** Appends with the chain: computes prevHash from the org's last event and the event's hash. */
   append(event: AuditEventInput): Promise<AuditEvent>;
+  /** Ascending seq; limit default 500, max 1000. */
   list(org: string, opts?: { afterSeq?: number; limit?: number; target?: string }): Promise<AuditEvent[]>;
+  /** The org's last appended event (seq 0 / GENESIS_HASH when none): detects events removed from the end. */
+  head(org: string): Promise<{ seq: number; hash: string }>;
 }
 
 export interface User {
@@ -118,4 +121,9 @@ export interface Store {
 /** Thrown by repositories on unique-key or optimistic-concurrency conflicts. */
 export class StoreConflict extends Error {
   override name = 'StoreConflict';
+}
+
+/** Thrown by repositories on malformed arguments from the caller, e.g. an invalid continue token. */
+export class StoreInvalidInput extends Error {
+  override name = 'StoreInvalidInput';
 }

@@ -1,0 +1,69 @@
+// Row types of the control-plane database, shared by both dialects. JSON columns are stored as
+// text in both (parsed by the repositories), times as ISO-8601 text.
+export interface ResourcesTable {
+  org: string;
+  kind: string;
+  name: string;
+  grp: string | null;
+  gateway: string | null;
+  labels: string | null;
+  annotations: string | null;
+  spec: string;
+  status: string | null;
+  generation: number;
+  resource_version: number;
+  uid: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  org: string;
+  seq: number;
+  time: string;
+  actor: string;
+  action: string;
+  target: string;
+  diff: string;
+  request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  org: string;
+  seq: number;
+  hash: string;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  hash: string;
+  description: string;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface RoleGrantsTable {
+  user_id: string;
+  org: string;
+  role: string;
+}
+
+export interface Database {
+  resources: ResourcesTable;
+  audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  role_grants: RoleGrantsTable;
+}
+
+export type StoreDialect = 'sqlite' | 'postgres';
