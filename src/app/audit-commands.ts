@@ -11,7 +11,7 @@ export async function listAudit(deps: AppDeps, actor: Actor, org: string, opts: 
 export async function verifyAudit(deps: AppDeps, actor: Actor, org: string): Promise<ReturnType<typeof verifyAuditChain>> {
   authorize(actor, org, 'read');
   const events: AuditEvent[] = [];
-  await deps.store.transaction(async (repos) => {
+  const head = await deps.store.transaction(async (repos) => {
     let after = 0;
     for (;;) {
       const page = await repos.audit.list(org, { afterSeq: after, limit: 1000 });
@@ -19,6 +19,7 @@ export async function verifyAudit(deps: AppDeps, actor: Actor, org: string): Pro
       if (page.length < 1000) break;
       after = page[page.length - 1]!.seq;
     }
+    return repos.audit.head(org);
   });
-  return verifyAuditChain(events);
+  return verifyAuditChain(events, { head });
 }

@@ -1,19 +1,10 @@
+import { redactSecrets } from '../core/redact.ts';
 import type { Repos } from '../core/ports/store.ts';
 import type { Actor } from './actor.ts';
 
-/** Secret-looking keys are never written to an audit diff, whatever their value. */
-const SECRET_KEY = /(token|password|secret|apikey|api_key|credential|privatekey)$/i;
-
+/** Audit diffs never hold secret values: secret-looking keys are redacted whatever their value. */
 export function redactForAudit(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactForAudit);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY.test(k) && (typeof v === 'string' || typeof v === 'number') ? '[REDACTED]' : redactForAudit(v);
-    }
-    return out;
-  }
-  return value;
+  return redactSecrets(value);
 }
 
 export async function recordAudit(

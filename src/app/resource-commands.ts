@@ -1,6 +1,6 @@
 // Read and delete use cases for resources (create/update go through applyDocuments).
 import type { Kind, Resource } from '../core/resources.ts';
-import { type ListOptions, type Page, StoreConflict } from '../core/ports/store.ts';
+import { type ListOptions, type Page, StoreConflict, StoreInvalidInput } from '../core/ports/store.ts';
 import { type Actor, authorize, visibleOrgs } from './actor.ts';
 import type { AppDeps } from './app-deps.ts';
 import { AppError } from './app-error.ts';
@@ -19,7 +19,10 @@ export async function getResource<K extends Kind>(deps: AppDeps, actor: Actor, o
 export async function listResources<K extends Kind>(deps: AppDeps, actor: Actor, org: string, kind: K, opts: ListOptions = {}): Promise<Page<Resource<K>>> {
   authorize(actor, org, 'read');
   if (opts.limit !== undefined && (opts.limit < 1 || opts.limit > 1000)) throw new AppError('invalid', 'limit must be between 1 and 1000');
-  return deps.store.transaction((repos) => repos.resources.list(org, kind, opts));
+  return deps.store.transaction((repos) => repos.resources.list(org, kind, opts)).catch((e: unknown) => {
+    if (e instanceof StoreInvalidInput) throw new AppError('invalid', e.message);
+    throw e;
+  });
 }
 
 export async function listOrganizations(deps: AppDeps, actor: Actor): Promise<Resource<'Organization'>[]> {
