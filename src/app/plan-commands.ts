@@ -1,7 +1,7 @@
 // Server-side preflight and explain: the planner itself is pure (core + adapter) and injected.
 import { type FleetDocument, parseFleet } from '../core/fleet-file.ts';
 import { hasErrors } from '../core/issues.ts';
-import { type Actor, authorize } from './actor.ts';
+import { type Actor, authorize, isGlobalAdmin } from './actor.ts';
 import type { AppDeps } from './app-deps.ts';
 import { AppError } from './app-error.ts';
 import { loadOrgDocuments } from './org-state.ts';
@@ -17,7 +17,6 @@ export async function planOrganization(
   actor: Actor,
   req: { org?: string | undefined; text: string; filename?: string | undefined },
 ): Promise<{ orgs: Record<string, unknown> }> {
-  if (!planner) throw new AppError('unavailable', 'planning is not available on this server');
   let incoming: FleetDocument[] = [];
   if (req.text.trim() !== '') {
     const parsed = parseFleet(req.text, req.filename ?? 'plan.yaml');
@@ -34,14 +33,16 @@ export async function planOrganization(
     const stored = exists ? await deps.store.transaction((repos) => loadOrgDocuments(repos, org)) : [];
     const byKey = new Map(stored.map((d) => [`${d.kind}/${d.metadata.name}`, d]));
     for (const d of incoming) if (d.metadata.org === org) byKey.set(`${d.kind}/${d.metadata.name}`, d);
+    if (!exists && !isGlobalAdmin(actor)) throw new AppError('not_found', `organization "${org}" not found`);
+    if (!planner) throw new AppError('unavailable', 'planning is not available on this server');
     out[org] = planner(org, [...byKey.values()]);
   }
   return { orgs: out };
 }
 
 export async function explainGateway(deps: AppDeps, explainer: GatewayExplainer | undefined, actor: Actor, org: string, gateway: string, path: string | undefined): Promise<unknown> {
-  if (!explainer) throw new AppError('unavailable', 'explain is not available on this server');
   await getResource(deps, actor, org, 'Gateway', gateway);
+  if (!explainer) throw new AppError('unavailable', 'explain is not available on this server');
   const docs = await deps.store.transaction((repos) => loadOrgDocuments(repos, org));
   return explainer(org, gateway, path, docs);
 }

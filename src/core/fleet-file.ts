@@ -3,7 +3,8 @@
 import JSON5 from 'json5';
 import { parseAllDocuments } from 'yaml';
 import { type Issue, formatPath, issue } from './issues.ts';
-import { API_VERSION, type Kind, documentSchema, isKind, kindNames, kinds } from './resources.ts';
+import { z } from 'zod';
+import { API_VERSION, type Kind, documentSchema, isKind, kindNames, kinds, metadataSchema } from './resources.ts';
 
 export const MAX_FLEET_FILE_BYTES = 8 * 1024 * 1024;
 export const MAX_DOCUMENTS = 20_000;
@@ -64,26 +65,28 @@ export function validateDocument(raw: unknown, index: number, defaultOrg?: strin
     return { issues: [issue('invalid_document', '', 'a document must be an object with apiVersion, kind, metadata and spec', at({}))] };
   }
   const obj: Record<string, unknown> = { apiVersion: API_VERSION, ...(raw as Record<string, unknown>) };
-  const base = documentSchema.safeParse(obj);
   const kindName = typeof obj.kind === 'string' ? obj.kind : '';
   const resource = `${kindName || '?'}/${String((obj.metadata as { name?: unknown } | undefined)?.name ?? '?')}`;
-  if (!base.success) {
-    return {
-      issues: base.error.issues.map((z) =>
-        issue('invalid_field', formatPath(z.path), z.message, at({ resource })),
-      ),
-    };
+  const envelope = documentSchema.extend({ metadata: z.unknown() }).safeParse(obj);
+  if (!envelope.success) {
+    return { issues: envelope.error.issues.map((z) => issue('invalid_field', formatPath(z.path), z.message, at({ resource }))) };
   }
-  const { kind, metadata } = base.data;
+  const { kind } = envelope.data;
   if (!isKind(kind)) {
     return { issues: [issue('unknown_kind', 'kind', `unknown kind "${kind}"; expected one of ${kindNames.join(', ')}`, at({ resource }))] };
   }
   const def = kinds[kind];
   const issues: Issue[] = [];
-  const spec = def.spec.safeParse(base.data.spec ?? {});
+  const meta = metadataSchema.safeParse(envelope.data.metadata);
+  if (!meta.success) {
+    for (const z of meta.error.issues) issues.push(issue('invalid_field', formatPath(['metadata', ...z.path]), z.message, at({ resource })));
+  }
+  const spec = def.spec.safeParse(envelope.data.spec ?? {});
   if (!spec.success) {
     for (const z of spec.error.issues) issues.push(issue('invalid_field', formatPath(['spec', ...z.path]), z.message, at({ resource })));
   }
+  if (!meta.success) return { issues };
+  const metadata = meta.data;
   const org = kind === 'Organization' ? metadata.name : (metadata.org ?? defaultOrg);
   if (!org) issues.push(issue('missing_org', 'metadata.org', 'metadata.org is required (or put exactly one Organization in the file)', at({ resource })));
   if (def.parent === 'gateway' && !metadata.gateway) {
