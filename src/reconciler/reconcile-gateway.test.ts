@@ -51,7 +51,6 @@ function recordingDriver() {
       calls.push('readConfig');
       return state.files['openclaw.json'];
     },
-    // eslint-disable-next-line require-yield
     async *logs() {
       return;
     },
