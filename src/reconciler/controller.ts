@@ -25,8 +25,11 @@ export interface ControllerOptions {
 }
 
 export interface ControllerDeps {
-  /** One reconcile pass; typically `(key) => reconcileGateway(key, reconcileDeps)`. Throw to retry with backoff. */
-  reconcile(key: string): Promise<ReconcileResult | void>;
+  /**
+   * One reconcile pass; typically `(key, signal) => reconcileGateway(key, reconcileDeps, signal)`.
+   * Throw to retry with backoff. `signal` aborts when the controller stops.
+   */
+  reconcile(key: string, signal: AbortSignal): Promise<ReconcileResult | void>;
   /** Every gateway the controller is responsible for (all orgs). */
   listGateways(): Promise<GatewayListItem[]>;
   driver: Pick<RuntimeDriver, 'observeAll'>;
@@ -64,6 +67,7 @@ export function createGatewayController(deps: ControllerDeps): GatewayController
   let resyncTimer: TimerHandle | undefined;
   let crashTimer: TimerHandle | undefined;
   let running = false;
+  let abort = new AbortController();
 
   const report = (where: string, err: unknown): void => deps.onError?.(where, err);
 
@@ -125,7 +129,8 @@ export function createGatewayController(deps: ControllerDeps): GatewayController
     start() {
       if (running) return;
       running = true;
-      pool = runWorkers(queue, async (key) => (await deps.reconcile(key)) ?? undefined, {
+      abort = new AbortController();
+      pool = runWorkers(queue, async (key) => (await deps.reconcile(key, abort.signal)) ?? undefined, {
         concurrency: deps.options?.concurrency ?? 2,
         onError: (key, err) => report(`reconcile ${key}`, err),
       });
@@ -138,6 +143,7 @@ export function createGatewayController(deps: ControllerDeps): GatewayController
       if (resyncTimer !== undefined) clock.clearTimer(resyncTimer);
       if (crashTimer !== undefined) clock.clearTimer(crashTimer);
       queue.shutDown();
+      abort.abort();
       await pool?.stopped;
     },
   };

@@ -7,8 +7,9 @@ import type { HealthReport } from '../core/ports/claw-adapter.ts';
 import type { GatewayDeployment, ObservedGateway, RuntimeDriver } from '../core/ports/runtime.ts';
 import type { Resource } from '../core/resources.ts';
 import type { GatewayStatus } from '../core/status.ts';
-import { createFakeClock } from './fake-clock.ts';
-import { type DesiredGateway, type GatewayEvent, type ReconcileDeps, reconcileGateway } from './reconcile-gateway.ts';
+import { createGatewayController } from './controller.ts';
+import { createFakeClock, flushAsync } from './fake-clock.ts';
+import { type DesiredGateway, type GatewayEvent, type ReconcileDeps, computeSpecHash, computeStartHash, reconcileGateway } from './reconcile-gateway.ts';
 
 const ID = 'acme--gw1';
 const KEY = 'acme/gw1';
@@ -24,7 +25,7 @@ function recordingDriver() {
       return { id, phase: state.phase, ...(state.specHash ? { specHash: state.specHash } : {}), ...(state.port ? { port: state.port } : {}), ...(state.startedAt ? { startedAt: state.startedAt } : {}) };
     },
     async observeAll() {
-      return [];
+      return state.phase === 'missing' ? [] : [{ id: ID, phase: state.phase, ...(state.specHash ? { specHash: state.specHash } : {}), ...(state.startedAt ? { startedAt: state.startedAt } : {}), exitCode: state.phase === 'exited' ? 1 : null }];
     },
     async start(d: GatewayDeployment) {
       calls.push('start');
@@ -265,5 +266,47 @@ describe('reconcileGateway (recording driver)', () => {
     h.state.fail = undefined;
     expect((await h.run()).outcome).toBe('started');
     expect(h.statuses.at(-1)?.lastError).toBeUndefined();
+  });
+});
+
+describe('controller + reconcileGateway (recording driver, fake clock)', () => {
+  it('starts a gateway on the first resync, then restarts it after a crash seen by the crash watcher', async () => {
+    const h = harness();
+    const controller = createGatewayController({
+      reconcile: (key, signal) => reconcileGateway(key, h.deps, signal),
+      listGateways: async () => [{ org: 'acme', name: 'gw1', desiredState: 'running' }],
+      driver: h.driver,
+      clock: h.clock,
+      emit: h.deps.emit,
+      random: () => 0.5,
+    });
+    controller.start();
+    await flushAsync();
+    expect(h.statuses.at(-1)).toMatchObject({ lifecycle: 'running', lastAction: 'started' });
+
+    h.state.phase = 'exited';
+    h.state.startedAt = '2026-01-01T00:00:01.000Z';
+    await h.clock.advance(2000);
+    expect(h.events.map((e) => e.type)).toEqual(['gateway.started', 'gateway.crashed', 'gateway.restarted']);
+    expect(h.statuses.at(-1)).toMatchObject({ lifecycle: 'running', lastAction: 'started', restarts: 1 });
+    expect(h.audits.map((a) => a.action)).toEqual(['gateway.crash-restart']);
+
+    await h.clock.advance(30_000); // resync: converged, nothing to do
+    expect(h.statuses.at(-1)?.lastAction).toBe('unchanged');
+    await controller.stop();
+  });
+});
+
+describe('computeSpecHash / computeStartHash', () => {
+  it('is stable under key order and changes with files, env and port', () => {
+    const d = makeDesired();
+    const base = computeSpecHash(d);
+    expect(computeSpecHash({ ...d, env: { ...d.env } })).toBe(base);
+    expect(computeSpecHash({ ...d, rendered: { ...d.rendered, files: { 'openclaw.json': '{}' } } })).not.toBe(base);
+    expect(computeSpecHash({ ...d, env: { OPENCLAW_GATEWAY_TOKEN: 'other' } })).not.toBe(base);
+    const moved = makeDesired({ port: 20200 });
+    expect(computeStartHash(moved)).not.toBe(computeStartHash(d));
+    // config-only change: start hash unchanged (→ hot-apply candidate)
+    expect(computeStartHash({ ...d, rendered: { ...d.rendered, files: { 'openclaw.json': '{}' } } })).toBe(computeStartHash(d));
   });
 });

@@ -118,11 +118,23 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+function sha256(material: unknown): string {
+  return createHash('sha256').update(stableJson(material)).digest('hex');
+}
+
 /** Hash of what only takes effect when the process starts. Env values are hashed, never stored. */
 export function computeStartHash(d: DesiredGateway): string {
   const e = d.effective;
-  const material = { runtime: e.runtime, target: e.target, port: e.port, env: d.env, resources: e.spec.resources ?? null, stateDir: e.stateDir };
-  return createHash('sha256').update(stableJson(material)).digest('hex');
+  return sha256({ runtime: e.runtime, target: e.target, port: e.port, env: d.env, resources: e.spec.resources ?? null, stateDir: e.stateDir });
+}
+
+/**
+ * The GatewayDeployment.specHash for a loader to put in DesiredGateway.specHash: files, runtime, target,
+ * port, env (names and values), resources and state dir. Deterministic (key order does not matter).
+ */
+export function computeSpecHash(input: { effective: EffectiveGateway; rendered: Pick<RenderedGateway, 'files'>; env: Record<string, string> }): string {
+  const e = input.effective;
+  return sha256({ files: input.rendered.files, runtime: e.runtime, target: e.target, port: e.port, env: input.env, resources: e.spec.resources ?? null, stateDir: e.stateDir });
 }
 
 function isUp(phase: ObservedPhase): boolean {
@@ -141,7 +153,11 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export async function reconcileGateway(key: string, deps: ReconcileDeps): Promise<ReconcileResult> {
+/**
+ * One level-based pass over the gateway `key` ("org/name"). Throws on transient errors (after recording
+ * them in status) so the caller requeues with backoff. `signal` cuts the readiness wait short (shutdown).
+ */
+export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?: AbortSignal): Promise<ReconcileResult> {
   const { org, name } = parseGatewayKey(key);
   const o = { ...DEFAULTS, ...deps.options };
   const { driver, clock } = deps;
@@ -356,7 +372,7 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps): Promis
         for (;;) {
           health = await probeOnce();
           if (health.ready) break;
-          if (clock.now() >= deadline) {
+          if (clock.now() >= deadline || signal?.aborted) {
             readinessTimedOut = true;
             break;
           }
@@ -365,7 +381,7 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps): Promis
             phase = now.phase;
             if (!isUp(phase)) break; // died during start: the next pass restarts it
           }
-          await clock.sleep(Math.min(o.readyPollMs, Math.max(0, deadline - clock.now())));
+          await clock.sleep(Math.min(o.readyPollMs, Math.max(0, deadline - clock.now())), signal);
         }
       } else {
         health = await probeOnce();
