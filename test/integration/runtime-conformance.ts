@@ -41,7 +41,7 @@ export function minimalOpenClawDeployment(args: {
     logging: { file: `${args.stateDir}/logs/openclaw.log` },
     update: { checkOnStart: false },
     models: { catalogRefresh: { enabled: false } },
-    agents: { entries: { main: { model: args.model ?? 'openai/gpt-5.4' } } },
+    agents: { entries: { main: { model: args.model ?? 'anthropic/claude-sonnet-4-6' } } },
   };
   const [org = 'org', gateway = args.id] = args.id.split('--');
   const d = {

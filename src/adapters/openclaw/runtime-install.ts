@@ -69,7 +69,7 @@ function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs
 export interface InstallOptions {
   /** Node 24 binary; its directory goes first on PATH for npm and install scripts. */
   nodePath: string;
-  /** npm CLI; default `<dir of nodePath>/npm`. */
+  /** npm CLI; default `<dir of nodePath>/npm` when present, else `npm` from PATH. */
   npmPath?: string;
   /** Base PATH after the node dir. */
   systemPath?: string;
@@ -100,7 +100,7 @@ export async function installRuntime(
   };
   try {
     await run(
-      opts.npmPath ?? join(nodeDir, 'npm'),
+      opts.npmPath ?? (existsSync(join(nodeDir, 'npm')) ? join(nodeDir, 'npm') : 'npm'),
       ['install', '--no-audit', '--no-fund', '--save-exact', '--prefix', tmp, `${PACKAGES[kind]}@${version}`],
       env, opts.timeoutMs ?? 15 * 60_000,
     );
