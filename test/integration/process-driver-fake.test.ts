@@ -18,6 +18,7 @@ if (mode.includes('exit-3')) setTimeout(() => process.exit(3), 100);
 if (mode.includes('escape')) {
   spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore', env: process.env }).unref();
 }
+if (mode.includes('chatty')) setInterval(() => console.log('x'.repeat(60)), 5);
 console.log('fake gateway ' + process.argv.slice(2).join(' '));
 console.log('token-present=' + (process.env.OPENCLAW_GATEWAY_TOKEN ? 'yes' : 'no'));
 setInterval(() => {}, 1000);
@@ -133,6 +134,23 @@ describe('process driver (fake runtime)', () => {
     await expect(driver.start({ ...dep('plain'), env: { 'BAD NAME': 'x' } })).rejects.toThrow(/invalid env var name/);
     await expect(driver.start({ ...dep('plain'), runtime: { kind: 'openclaw', version: '../../x' } })).rejects.toThrow(/invalid runtime version/);
     await expect(driver.start({ ...dep('plain'), runtime: { kind: 'openclaw', version: '9.9.9' } })).rejects.toThrow(/not installed/);
+  });
+
+  it('rotates gateway.log by size while the gateway keeps writing', async () => {
+    const rotating = createProcessDriver({
+      dataDir: join(dataDir, 'data'), runtimesDir, nodePath: process.execPath,
+      logRotation: { maxBytes: 2000, maxFiles: 2, intervalMs: 50 },
+    });
+    try {
+      const d = dep('chatty');
+      await rotating.start(d);
+      const { logFile } = rotating.pathsFor(d.id);
+      await expect.poll(() => existsSync(`${logFile}.2`), { timeout: 10_000 }).toBe(true);
+      expect(existsSync(`${logFile}.3`)).toBe(false);
+      await rotating.kill(d.id);
+    } finally {
+      rotating.close();
+    }
   });
 
   it('replaces a symlinked config with a regular file', async () => {

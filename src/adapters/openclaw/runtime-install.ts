@@ -73,7 +73,7 @@ export interface InstallOptions {
   npmPath?: string;
   /** Base PATH after the node dir. */
   systemPath?: string;
-  /** Extra env for npm (registry config, proxy). */
+  /** Extra env for npm (registry config, proxy, npm_config_cache, HOME); PATH is always set here. */
   env?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -92,11 +92,11 @@ export async function installRuntime(
   await mkdir(tmp);
   const nodeDir = dirname(opts.nodePath);
   const env: Record<string, string> = {
-    ...opts.env,
-    PATH: `${nodeDir}:${opts.systemPath ?? '/usr/local/bin:/usr/bin:/bin'}`,
     HOME: tmp,
     npm_config_cache: join(runtimesDir, '.npm-cache'),
     npm_config_update_notifier: 'false',
+    ...opts.env,
+    PATH: `${nodeDir}:${opts.systemPath ?? '/usr/local/bin:/usr/bin:/bin'}`,
   };
   try {
     await run(

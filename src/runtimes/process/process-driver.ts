@@ -319,7 +319,10 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
       try {
         if (!existsSync(gatewaysDir)) return;
         for (const id of await readdir(gatewaysDir)) {
-          if (ID_RE.test(id)) await rotateLogIfNeeded(pathsFor(id).logFile, rotation);
+          if (!ID_RE.test(id) || id.includes('..')) continue;
+          await rotateLogIfNeeded(pathsFor(id).logFile, rotation).catch((err: unknown) => {
+            log?.warn({ id, err: String(err) }, 'log rotation failed');
+          });
         }
       } catch (err) {
         log?.warn({ err: String(err) }, 'log rotation failed');
@@ -335,7 +338,7 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
 
     async observeAll() {
       if (!existsSync(gatewaysDir)) return [];
-      const ids = (await readdir(gatewaysDir)).filter((e) => ID_RE.test(e)).sort();
+      const ids = (await readdir(gatewaysDir)).filter((e) => ID_RE.test(e) && !e.includes('..')).sort();
       const out: ObservedGateway[] = [];
       for (const id of ids) {
         if ((await stat(join(gatewaysDir, id))).isDirectory()) out.push(await observeInner(id));
