@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import type {
-  GatewayDeployment, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver,
+  GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver,
 } from '../../core/ports/runtime.ts';
 import { readGatewayRecord, writeFileAtomic, writeGatewayRecord, type GatewayRecord } from './gateway-record.ts';
 import { DEFAULT_LOG_ROTATION, rotateLogIfNeeded, type LogRotationOptions } from './log-rotation.ts';
@@ -44,13 +44,7 @@ export interface ProcessDriverOptions {
   systemPath?: string;
 }
 
-export interface GatewayExitEvent {
-  id: string;
-  pid: number;
-  exitCode: number | null;
-  signal: string | null;
-  at: string;
-}
+export type { GatewayExitEvent };
 
 export interface GatewayPaths {
   root: string;
