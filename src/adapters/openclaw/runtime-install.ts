@@ -73,7 +73,10 @@ export interface InstallOptions {
   npmPath?: string;
   /** Base PATH after the node dir. */
   systemPath?: string;
-  /** Extra env for npm (registry config, proxy, npm_config_cache, HOME); PATH is always set here. */
+  /**
+   * Env for npm: HOME (user npmrc: registry, cafile), HTTPS_PROXY, NODE_EXTRA_CA_CERTS,
+   * npm_config_*. Nothing is inherited implicitly; PATH is always set here.
+   */
   env?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -92,12 +95,15 @@ export async function installRuntime(
   await mkdir(tmp);
   const nodeDir = dirname(opts.nodePath);
   const env: Record<string, string> = {
-    HOME: tmp,
-    npm_config_cache: join(runtimesDir, '.npm-cache'),
     npm_config_update_notifier: 'false',
     ...opts.env,
     PATH: `${nodeDir}:${opts.systemPath ?? '/usr/local/bin:/usr/bin:/bin'}`,
   };
+  if (!env.HOME) {
+    // No user npmrc/cache given: private HOME, shared cache beside the runtimes.
+    env.HOME = tmp;
+    env.npm_config_cache ??= join(runtimesDir, '.npm-cache');
+  }
   try {
     await run(
       opts.npmPath ?? (existsSync(join(nodeDir, 'npm')) ? join(nodeDir, 'npm') : 'npm'),

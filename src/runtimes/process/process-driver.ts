@@ -42,6 +42,11 @@ export interface ProcessDriverOptions {
   logRotation?: Partial<LogRotationOptions> & { intervalMs?: number };
   /** PATH tail after the node dir. */
   systemPath?: string;
+  /**
+   * Host env every gateway gets (e.g. NODE_EXTRA_CA_CERTS, HTTPS_PROXY, NO_PROXY, TZ), chosen by
+   * the composition root. Nothing is inherited implicitly. deployment.env and control vars win.
+   */
+  baseEnv?: Record<string, string>;
 }
 
 export type { GatewayExitEvent };
@@ -92,10 +97,10 @@ export function resolveStateFile(stateDir: string, rel: string): string {
 /** The gateway's environment: a clean base plus deployment.env; control variables always win. */
 export function buildGatewayEnv(
   d: Pick<GatewayDeployment, 'env'>, paths: GatewayPaths,
-  opts: { nodeDir: string; systemPath?: string; skipChannels?: boolean },
+  opts: { nodeDir: string; systemPath?: string; skipChannels?: boolean; baseEnv?: Record<string, string> },
 ): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(d.env)) {
+  for (const [k, v] of [...Object.entries(opts.baseEnv ?? {}), ...Object.entries(d.env)]) {
     if (!ENV_NAME_RE.test(k)) throw new Error(`invalid env var name: ${JSON.stringify(k)}`);
     env[k] = v;
   }
@@ -262,6 +267,7 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
     if (!Number.isInteger(d.port) || d.port < 1 || d.port > 65535) throw new Error(`invalid port: ${d.port}`);
     const env = buildGatewayEnv(d, p, {
       nodeDir: dirname(options.nodePath), systemPath: options.systemPath, skipChannels: options.skipChannels,
+      baseEnv: options.baseEnv,
     });
     await rotateLogIfNeeded(p.logFile, rotation);
     const fh = await open(p.logFile, 'a', 0o600);
