@@ -139,6 +139,8 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
   };
   const exitListeners = new Set<(e: GatewayExitEvent) => void>();
   const locks = new Map<string, Promise<unknown>>();
+  /** Exits seen by this instance, by pid (the record write is queued behind the id lock). */
+  const seenExits = new Map<number, GatewayExitEvent>();
 
   function pathsFor(id: string): GatewayPaths {
     assertGatewayId(id);
@@ -180,8 +182,9 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
       id, pid: rec.pid, specHash: rec.specHash, startedAt: rec.startedAt, restarts: rec.restarts, port: rec.port,
     };
     if (alive) return { ...base, phase: 'running' };
-    if (rec.stoppedAt) return { ...base, pid: undefined, phase: 'stopped', exitCode: rec.exitCode ?? null };
-    return { ...base, phase: 'exited', exitCode: rec.exitCode ?? null };
+    const exitCode = rec.exitCode ?? seenExits.get(rec.pid)?.exitCode ?? null;
+    if (rec.stoppedAt) return { ...base, pid: undefined, phase: 'stopped', exitCode };
+    return { ...base, phase: 'exited', exitCode };
   }
 
   async function waitGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
@@ -244,6 +247,8 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
   function onChildExit(id: string, pid: number, code: number | null, signal: string | null): void {
     const event: GatewayExitEvent = { id, pid, exitCode: code, signal, at: now().toISOString() };
     log?.info({ id, pid, exitCode: code, signal }, 'gateway process exited');
+    seenExits.set(pid, event);
+    if (seenExits.size > 1000) seenExits.delete(seenExits.keys().next().value as number);
     void withLock(id, async () => {
       const p = pathsFor(id);
       if (!existsSync(p.root)) return;
