@@ -83,7 +83,24 @@ describe('process driver with a real OpenClaw gateway', () => {
       'OPENCLAW_SUPERVISOR_MODE=external', `HOME=${paths.home}`,
     ]));
 
-    await waitReady(driver.endpoint(id, portA), token, 90_000);
+    // Deep-probe through startup: every probe is bounded and never throws, whatever phase the
+    // gateway is in (port closed, HTTP up but WS not ready / UNAVAILABLE, ready).
+    const seen = new Set<string>();
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const t0 = Date.now();
+      const r = await probeOpenClaw(driver.endpoint(id, portA), token, { deep: true, timeoutMs: 3000 });
+      expect(Date.now() - t0).toBeLessThan(6000);
+      if (r.ready) {
+        expect(r.agents).toContain('main');
+        break;
+      }
+      expect(r.error ?? r.failing).toBeTruthy();
+      seen.add(r.live ? 'live-not-ready' : 'not-live');
+      if (Date.now() > deadline) throw new Error(`not ready: ${r.error}`);
+      await new Promise((res) => setTimeout(res, 300));
+    }
+    expect(seen.has('not-live')).toBe(true);
   });
 
   it('deep probe returns agents and channels; wrong token is not ready', async () => {
