@@ -41,6 +41,16 @@ export interface GatewayStats {
   pids?: number;
 }
 
+/** A gateway process/container ended (crash, kill, or stop). */
+export interface GatewayExitEvent {
+  id: string;
+  pid?: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** ISO time the driver saw the exit. */
+  at: string;
+}
+
 export interface RuntimeDriver {
   readonly target: 'process' | 'docker' | 'kubernetes';
   observe(id: string): Promise<ObservedGateway>;
@@ -62,4 +72,6 @@ export interface RuntimeDriver {
   endpoint(id: string, port: number): { host: string; port: number };
   /** State dir as the gateway sees it (rendered paths are rooted here). */
   stateDirFor(id: string): string;
+  /** Optional push notification of exits the driver sees (observe() stays the source of truth). */
+  onExit?(listener: (event: GatewayExitEvent) => void): () => void;
 }
