@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.clawplane/**', 'web/dist/**', 'coverage/**', '**/*.mjs', '**/*.cjs', '*.js'] },
+  { ignores: ['node_modules/**', '.tools/**', '.clawplane/**', 'web/dist/**', 'coverage/**', '**/*.mjs', '**/*.cjs', '*.js', 'vitest.config.ts'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
