@@ -226,6 +226,13 @@ function recordLeaves(v: JsonValue, segs: string[], prov: Provenance, source: st
   }
 }
 
+/** Drop provenance of what `over` replaces: the leaf itself, or every leaf under a replaced object. */
+function forget(base: JsonValue | undefined, segs: string[], prov: Provenance): void {
+  if (base === undefined) return;
+  if (isPlainObject(base) && Object.keys(base).length > 0) forgetUnder(segs, prov);
+  else prov.delete(formatConfigPath(segs));
+}
+
 function forgetUnder(segs: string[], prov: Provenance): void {
   const p = formatConfigPath(segs);
   for (const key of [...prov.keys()]) {
@@ -239,7 +246,7 @@ function forgetUnder(segs: string[], prov: Provenance): void {
  */
 export function mergeValues(base: JsonValue | undefined, over: JsonValue, segs: string[], prov: Provenance | undefined, source: string | ((leafPath: string) => string)): { value: JsonValue; deleted: boolean } {
   if (isDeleteMarker(over)) {
-    if (prov) forgetUnder(segs, prov);
+    if (prov) forget(base, segs, prov);
     return { value: null, deleted: true };
   }
   if (isPlainObject(over) && isPlainObject(base)) {
@@ -254,7 +261,7 @@ export function mergeValues(base: JsonValue | undefined, over: JsonValue, segs: 
   }
   const value = stripDeleteMarkers(over);
   if (prov) {
-    forgetUnder(segs, prov);
+    forget(base, segs, prov);
     recordLeaves(value, segs, prov, source);
   }
   return { value, deleted: false };

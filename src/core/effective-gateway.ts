@@ -49,8 +49,9 @@ function portBlocks(ports: number[]): (p: number) => boolean {
 }
 
 /** Ports for every gateway without one: per org, from spec.portRange.from (or 18800) in steps of 120. */
-export function allocatePorts(ix: FleetIndex): Map<string, number> {
+export function allocatePorts(ix: FleetIndex, targetKindOf: (g: ResourceDoc) => string = () => 'process', exhausted: string[] = []): Map<string, number> {
   const out = new Map<string, number>();
+  const hostPorts: number[] = [];
   const gateways = [...of(ix, 'Gateway')].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const orgs = new Map(of(ix, 'Organization').map((o) => [o.metadata.name, o.spec as SpecOf<'Organization'>]));
   const used = gateways.map((g) => (g.spec as SpecOf<'Gateway'>).port).filter((p): p is number => typeof p === 'number');
@@ -65,10 +66,20 @@ export function allocatePorts(ix: FleetIndex): Map<string, number> {
       continue;
     }
     const range = orgs.get(org)?.portRange;
+    if (targetKindOf(g) === 'kubernetes') {
+      // every pod has its own network namespace: no host port to share
+      out.set(key, range?.from ?? DEFAULT_PORT_BASE);
+      continue;
+    }
     let p = cursor.get(org) ?? range?.from ?? DEFAULT_PORT_BASE;
     const to = range?.to ?? 65535 - PORT_SPACING;
-    while ((taken(p) || [...out.values()].some((q) => Math.abs(q - p) < PORT_SPACING)) && p <= to) p += PORT_SPACING;
+    while ((taken(p) || hostPorts.some((q) => Math.abs(q - p) < PORT_SPACING)) && p <= to) p += PORT_SPACING;
+    if (p > to) {
+      exhausted.push(`${org}/${g.metadata.name}`);
+      continue;
+    }
     out.set(key, p);
+    hostPorts.push(p);
     cursor.set(org, p + PORT_SPACING);
   }
   return out;
@@ -81,9 +92,17 @@ export function agentIdOf(agent: ResourceDoc): string {
 /** Build the effective model of every gateway in the documents, sorted by org and name. */
 export function buildEffectiveGateways(docs: readonly ResourceDoc[], opts: EffectiveOptions): EffectiveGateway[] {
   const ix = indexFleet(docs);
-  const ports = allocatePorts(ix);
   const orgs = new Map(of(ix, 'Organization').map((o) => [o.metadata.name, o]));
   const groups = new Map(of(ix, 'Group').map((g) => [`${ix.orgOf(g)}/${g.metadata.name}`, g]));
+  const targetKindOf = (g: ResourceDoc): string => {
+    const org = ix.orgOf(g);
+    return (g.spec as SpecOf<'Gateway'>).target?.kind
+      ?? (g.metadata.group ? (groups.get(`${org}/${g.metadata.group}`)?.spec as SpecOf<'Group'> | undefined)?.defaults?.target?.kind : undefined)
+      ?? (orgs.get(org)?.spec as SpecOf<'Organization'> | undefined)?.defaults?.target?.kind
+      ?? 'process';
+  };
+  const exhausted: string[] = [];
+  const ports = allocatePorts(ix, targetKindOf, exhausted);
   const childrenOf = (kind: string): Map<string, ResourceDoc[]> => {
     const m = new Map<string, ResourceDoc[]>();
     for (const d of of(ix, kind)) {
@@ -152,7 +171,7 @@ export function buildEffectiveGateways(docs: readonly ResourceDoc[], opts: Effec
       spec,
       runtime: { kind: runtimeKind, version },
       target,
-      port: ports.get(key) ?? DEFAULT_PORT_BASE,
+      port: ports.get(key) ?? 0,
       stateDir,
       agents,
       accounts: [...(accountsByGw.get(key) ?? [])]
@@ -162,7 +181,9 @@ export function buildEffectiveGateways(docs: readonly ResourceDoc[], opts: Effec
         .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
         .map((b) => ({ name: b.metadata.name, spec: b.spec as SpecOf<'Binding'> })),
       layers: layers.map(({ rank: _r, priority: _p, name: _n, ...l }) => l),
-      issues: [],
+      issues: exhausted.includes(key)
+        ? [{ code: 'port_range_exhausted', severity: 'error', resource: `Gateway/${name}`, path: 'spec.port', message: `no free port left in the org's port range (spacing ${PORT_SPACING})`, hint: 'widen Organization spec.portRange, set spec.port, or run gateways on another target' }]
+        : [],
     };
     if (groupName) eg.group = groupName;
     result.push(eg);

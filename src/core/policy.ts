@@ -88,6 +88,8 @@ export interface PolicyTarget {
 /** Policies of a fleet grouped by scope, computed once per fleet. */
 export interface PolicyIndex {
   at: (kind: ScopeKind, org: string, name: string | undefined) => ResourceDoc[];
+  /** Per-fleet memo of built scope rules (scope rules are immutable once built). */
+  cache: Map<string, ScopeRules>;
   orgPacks: (org: string) => string[];
   groupPacks: (org: string, group: string) => string[];
 }
@@ -107,6 +109,7 @@ export function indexPolicies(ix: FleetIndex): PolicyIndex {
   const groupPacks = new Map<string, string[]>();
   for (const g of ix.byKind.get('Group') ?? []) groupPacks.set(`${ix.orgOf(g)}/${g.metadata.name}`, (g.spec as SpecOf<'Group'>).defaults?.policyPacks ?? []);
   return {
+    cache: new Map(),
     at: (kind, org, name) => m.get(`${kind}/${org}/${kind === 'org' ? '' : (name ?? '')}`) ?? [],
     orgPacks: (org) => orgPacks.get(org) ?? [],
     groupPacks: (org, group) => groupPacks.get(`${org}/${group}`) ?? [],
@@ -119,6 +122,12 @@ export function policyChain(pix: PolicyIndex, catalog: Catalog, t: PolicyTarget,
   const chain: ScopeRules[] = [];
   for (const [kind, name] of levels) {
     if (name === undefined) continue;
+    const cacheKey = `${kind}/${t.org}/${name}`;
+    const cached = pix.cache.get(cacheKey);
+    if (cached) {
+      chain.push(cached);
+      continue;
+    }
     const r = emptyRules(kind, `${kind}/${name}`);
     const packs = kind === 'org' ? pix.orgPacks(t.org) : kind === 'group' ? pix.groupPacks(t.org, name) : [];
     const policies = pix.at(kind, t.org, name);
@@ -133,6 +142,7 @@ export function policyChain(pix: PolicyIndex, catalog: Catalog, t: PolicyTarget,
       for (const pk of spec.packs ?? []) usePack(pk, `Policy/${p.metadata.name}`);
       addRules(r, spec as PackRules & { delegate?: PolicyCategory[] }, `Policy/${p.metadata.name}`);
     }
+    pix.cache.set(cacheKey, r);
     chain.push(r);
   }
   return chain;
@@ -229,8 +239,7 @@ export function usageOf(agent: SpecOf<'Agent'>, channels: string[]): AgentUsage 
 }
 
 /** Every decision for an agent's usage: which scope decided each item, and why. */
-export function decideUsage(chain: readonly ScopeRules[], catalog: Catalog, usage: AgentUsage): Decision[] {
-  const eff = resolvePolicy(chain);
+export function decideUsage(chain: readonly ScopeRules[], catalog: Catalog, usage: AgentUsage, eff: EffectivePolicy = resolvePolicy(chain)): Decision[] {
   const out: Decision[] = [];
   for (const c of usage.channels) out.push(decide(chain, catalog, 'integrations', c));
   for (const s of usage.skills) {

@@ -1,7 +1,8 @@
 // Validate a rendered openclaw.json against the JSON Schema the pinned OpenClaw produces
 // (`openclaw config schema`, committed as schemas/openclaw-<version>.schema.json by
 // scripts/generate-schemas.ts). Each version's schema is compiled lazily, once per validator
-// (~4-5 s for the 1.7 MB schema; reuse one validator per process).
+// (~4-5 s for the 1.7 MB schema; reuse one validator per process). allErrors is off: it doubles
+// validation time, and the first error per failing config is enough to block and fix it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -24,7 +25,7 @@ export function createOpenClawSchemaValidator(schemaDir: string): OpenClawSchema
     if (!v) {
       try {
         const schema = JSON.parse(readFileSync(join(schemaDir, `openclaw-${version}.schema.json`), 'utf8')) as object;
-        const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false, useDefaults: true });
+        const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false, logger: false, useDefaults: true });
         v = ajv.compile(schema);
       } catch (e) {
         v = e as Error;
