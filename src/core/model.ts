@@ -1,6 +1,7 @@
 // The effective model of one gateway: everything its runtime config is rendered from.
 // Built by core/effective-gateway.ts from stored resources (org → group → gateway → agent).
 import type { Issue } from './issues.ts';
+import type { EffectivePolicy } from './policy.ts';
 import type { SpecOf } from './resources.ts';
 
 export interface ConfigLayer {
@@ -46,4 +47,6 @@ export interface EffectiveGateway {
   bindings: EffectiveBinding[];
   layers: ConfigLayer[];
   issues: Issue[];
+  /** Resolved policy (set by core/plan-fleet.ts); renderers turn it into allow/deny config. */
+  policy?: { gateway: EffectivePolicy; agents: Record<string, EffectivePolicy> };
 }
