@@ -1,7 +1,11 @@
 // Composition root: the only place that wires implementations to ports.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGatewayRuntime } from './composition/gateway-runtime.ts';
+import { createPlanning } from './composition/planning.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app/app-deps.ts';
@@ -12,6 +16,11 @@ import { logRedactOptions } from './core/redact.ts';
 import { openStore } from './store/open-store.ts';
 
 export const VERSION = '0.1.0';
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export function pinnedOpenClaw(): { default: string; supported: string[] } {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'openclaw-versions.json'), 'utf8')) as { default: string; supported: string[] };
+}
 
 export interface ServerOptions {
   dataDir: string;
@@ -34,20 +43,34 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.database ? { url: opts.database } : {}) });
   const events = new EventBus();
   let stopServer: (() => Promise<void>) | undefined;
-  const deps: AppDeps = {
-    store,
-    events,
-    now: () => new Date(),
-    newId: () => randomUUID(),
-    system: {
-      shutdown: async () => {
-        setTimeout(() => void stopServer?.().then(() => process.exit(0)), 100);
-        return { stopped: [] };
-      },
+  const deps: AppDeps = { store, events, now: () => new Date(), newId: () => randomUUID() };
+  const runtimesDir = resolve(env.CLAWPLANE_RUNTIMES_DIR ?? join(opts.dataDir, 'runtimes'));
+  const defaultRuntimeVersion = pinnedOpenClaw().default;
+  const planning = createPlanning({ repoRoot: REPO_ROOT, stateDirFor: (org, name) => join(opts.dataDir, 'gateways', `${org}--${name}`, 'state'), defaultRuntimeVersion });
+  deps.preflight = (_org, documents) => {
+    const plan = planning.plan(documents);
+    return [...plan.issues, ...plan.gateways.flatMap((g) => g.issues)];
+  };
+  const runtime = opts.reconcile === false ? undefined : createGatewayRuntime({ deps, dataDir: opts.dataDir, runtimesDir, env, log, planning, defaultRuntimeVersion });
+  if (runtime) {
+    deps.onChange = runtime.onChange;
+    deps.runtime = runtime.ops;
+    deps.runtimes = runtime.runtimes;
+  }
+  deps.system = {
+    shutdown: async ({ stopGateways }) => {
+      await runtime?.controller.stop();
+      const stopped = stopGateways && runtime ? await runtime.stopAll() : [];
+      setTimeout(() => void stopServer?.().then(() => process.exit(0)), 100);
+      return { stopped };
     },
   };
   const boot = await bootstrapAdmin(deps, env.CLAWPLANE_BOOTSTRAP_TOKEN);
-  const api = createApi({ deps, version: VERSION }, log);
+  const api = createApi({
+    deps, version: VERSION,
+    planOrg: async (org, documents) => planning.summarize(planning.plan(documents), async (gw) => runtime?.driver.readConfig(`${org}--${gw}`)),
+    explain: (_org, gateway, path, documents) => planning.explain(documents, gateway, path),
+  }, log);
   const server = serve({ fetch: api.fetch, port: opts.port, hostname: opts.host });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -66,10 +89,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     process.stderr.write(`\nFirst start: created user "admin" (admin of every organization). Log in with ${how}:\n  clawplane login --server ${url} --token-stdin < TOKEN_FILE\n\n`);
   }
+  runtime?.controller.start();
   let closing: Promise<void> | undefined;
   stopServer = async () => {
     closing ??= (async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as import('node:http').Server).closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await runtime?.close();
       await store.close();
     })();
     return closing;

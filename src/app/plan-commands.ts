@@ -35,7 +35,7 @@ export async function planOrganization(
     for (const d of incoming) if (d.metadata.org === org) byKey.set(`${d.kind}/${d.metadata.name}`, d);
     if (!exists && !isGlobalAdmin(actor)) throw new AppError('not_found', `organization "${org}" not found`);
     if (!planner) throw new AppError('unavailable', 'planning is not available on this server');
-    out[org] = planner(org, [...byKey.values()]);
+    out[org] = await planner(org, [...byKey.values()]);
   }
   return { orgs: out };
 }

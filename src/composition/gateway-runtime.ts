@@ -1,0 +1,169 @@
+// Wires the process runtime: driver, secrets, desired-state loader, reconciler and controller,
+// and the runtime-side operations the app's lifecycle verbs need.
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { lookupReloadKind, probeOpenClaw } from '../adapters/openclaw/probe.ts';
+import { installRuntime, listRuntimes, removeRuntime } from '../adapters/openclaw/runtime-install.ts';
+import type { AppDeps, GatewayRuntimeOps, RuntimeVersionOps } from '../app/app-deps.ts';
+import { SYSTEM_ACTOR } from '../app/actor.ts';
+import { listAll, loadOrgDocuments } from '../app/org-state.ts';
+import { recordAudit } from '../app/record-audit.ts';
+import { writeStatus } from '../app/resource-commands.ts';
+import type { GatewayStatus } from '../core/status.ts';
+import { createSystemClock } from '../reconciler/clock.ts';
+import { type GatewayController, createGatewayController } from '../reconciler/controller.ts';
+import { createDesiredStateLoader, type DesiredStateLoader } from '../reconciler/desired-state.ts';
+import { deploymentId } from '../reconciler/gateway-key.ts';
+import { reconcileGateway } from '../reconciler/reconcile-gateway.ts';
+import { type ProcessDriver, createProcessDriver } from '../runtimes/process/process-driver.ts';
+import { createEnvSecretsProvider } from '../secrets/env-provider.ts';
+import { createFileSecretsProvider } from '../secrets/file-provider.ts';
+import { createLocalSecretStore } from '../secrets/local-store.ts';
+import { createSecretResolver } from '../secrets/resolver.ts';
+import { generateToken } from '../secrets/token.ts';
+import type { Planning } from './planning.ts';
+
+export interface GatewayRuntime {
+  driver: ProcessDriver;
+  controller: GatewayController;
+  loader: DesiredStateLoader;
+  ops: GatewayRuntimeOps;
+  runtimes: RuntimeVersionOps;
+  onChange: NonNullable<AppDeps['onChange']>;
+  stopAll(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Env passed through to gateways and npm (TLS interception and proxies on some hosts). */
+const PASS_THROUGH = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'TZ', 'LANG'];
+
+function tokenSecretName(gateway: string): string {
+  return `gwtok-${createHash('sha256').update(gateway).digest('hex').slice(0, 40)}`;
+}
+
+export function createGatewayRuntime(opts: {
+  deps: AppDeps;
+  dataDir: string;
+  runtimesDir: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  planning: Planning;
+  defaultRuntimeVersion: string;
+  reconcileOptions?: { resyncIntervalMs?: number; crashPollIntervalMs?: number };
+}): GatewayRuntime {
+  const { deps, env, log } = opts;
+  const baseEnv: Record<string, string> = {};
+  for (const k of PASS_THROUGH) if (env[k]) baseEnv[k] = env[k];
+  const driver = createProcessDriver({
+    dataDir: opts.dataDir, runtimesDir: opts.runtimesDir, nodePath: process.execPath, baseEnv,
+    log: log.child({ component: 'process-driver' }),
+  });
+  const local = createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
+  const resolver = createSecretResolver({
+    providers: [local, createEnvSecretsProvider({ env }), createFileSecretsProvider({ allowedRoots: [`${opts.dataDir}/secret-files/{org}`, '/run/secrets/{org}'] })],
+  });
+  const loader = createDesiredStateLoader({
+    loadOrgDocuments: (org) => deps.store.transaction((repos) => loadOrgDocuments(repos, org)),
+    loadGateway: (org, name) => deps.store.transaction((repos) => repos.resources.get(org, 'Gateway', name)),
+    render: opts.planning.render,
+    secrets: resolver,
+    gatewayToken: async (org, gateway) => {
+      const name = tokenSecretName(gateway);
+      const existing = await local.get(org, name);
+      if (existing) return existing;
+      const token = generateToken();
+      await local.set(org, name, token);
+      return token;
+    },
+    stateDirFor: (org, name) => driver.stateDirFor(deploymentId(org, name)),
+    defaultRuntimeVersion: opts.defaultRuntimeVersion,
+  });
+  const clock = createSystemClock();
+  const emit = (e: { type: string; org: string; gateway: string; message: string; time: string }): void => {
+    log.info({ event: e.type, org: e.org, gateway: e.gateway }, e.message);
+    deps.events.publish({ type: 'EVENT', org: e.org, kind: 'Gateway', name: e.gateway, reason: e.type, message: e.message, time: e.time });
+  };
+  const reconcileDeps = {
+    loadDesired: (org: string, name: string) => loader.load(org, name),
+    driver,
+    probe: probeOpenClaw,
+    lookupReloadKind: (endpoint: { host: string; port: number }, token: string, paths: string[]) => lookupReloadKind(endpoint, token, paths),
+    writeStatus: async (org: string, name: string, status: GatewayStatus): Promise<void> => {
+      const desired = await loader.load(org, name).catch(() => undefined);
+      const display = {
+        runtimeVersion: status.health?.version ?? desired?.effective.runtime.version,
+        port: status.endpoint?.port ?? desired?.effective.port,
+        agentCount: desired?.effective.agents.length,
+        target: desired?.effective.target.kind,
+        message: status.conditions.find((c) => c.type === 'Degraded' && c.status === 'True')?.message ?? status.lastError ?? status.conditions.find((c) => c.type === 'Ready')?.message,
+      };
+      await writeStatus(deps, org, 'Gateway', name, { ...status, ...display } as unknown as Record<string, unknown>);
+    },
+    emit,
+    audit: async (action: string, target: { org: string; name: string }, details: Record<string, unknown>) => {
+      await deps.store.transaction((repos) => recordAudit(repos, SYSTEM_ACTOR, { org: target.org, action, target: `Gateway/${target.name}`, diff: details }, deps.now()));
+    },
+    clock,
+  };
+  const controller = createGatewayController({
+    reconcile: (key, signal) => reconcileGateway(key, reconcileDeps, signal),
+    listGateways: async () =>
+      deps.store.transaction(async (repos) => {
+        const out: { org: string; name: string; desiredState?: 'running' | 'stopped' }[] = [];
+        for (const o of await repos.resources.listOrganizations()) {
+          for (const g of await listAll(repos, o.metadata.name, 'Gateway')) out.push({ org: o.metadata.name, name: g.metadata.name, desiredState: g.spec.desiredState });
+        }
+        return out;
+      }),
+    driver,
+    clock,
+    emit,
+    onError: (where, err) => log.warn({ where, err: err instanceof Error ? err.message : String(err) }, 'reconcile error'),
+    ...(opts.reconcileOptions ? { options: opts.reconcileOptions } : {}),
+  });
+
+  const enqueueOrg = async (org: string): Promise<void> => {
+    const gws = await deps.store.transaction((repos) => listAll(repos, org, 'Gateway'));
+    for (const g of gws) controller.enqueue(org, g.metadata.name);
+  };
+
+  return {
+    driver, controller, loader,
+    onChange: (change) => {
+      loader.invalidate(change.org);
+      if (change.kind === 'Gateway') controller.enqueue(change.org, change.name);
+      else if (change.gateway) controller.enqueue(change.org, change.gateway);
+      else void enqueueOrg(change.org).catch((e: unknown) => log.warn({ err: String(e) }, 'enqueue failed'));
+    },
+    ops: {
+      kill: (org, name) => driver.kill(deploymentId(org, name)),
+      destroy: async (org, name) => {
+        const r = await driver.remove(deploymentId(org, name), { archive: true });
+        return r.archive ? { archive: r.archive } : {};
+      },
+      logs: (org, name, o) => driver.logs(deploymentId(org, name), o),
+    },
+    runtimes: {
+      install: async (kind, version) => {
+        const r = await installRuntime(opts.runtimesDir, 'openclaw', version, { nodePath: process.execPath, env: { ...baseEnv, HOME: env.HOME ?? opts.dataDir } });
+        return { kind, version: r.version, path: r.dir };
+      },
+      list: async () => (await listRuntimes(opts.runtimesDir)).map((r) => ({ kind: 'openclaw', version: r.version, path: r.dir })),
+      remove: (kind, version) => removeRuntime(opts.runtimesDir, 'openclaw', version),
+    },
+    stopAll: async () => {
+      const stopped: string[] = [];
+      for (const o of await driver.observeAll()) {
+        if (o.phase === 'running' || o.phase === 'starting') {
+          await driver.stop(o.id);
+          stopped.push(o.id);
+        }
+      }
+      return stopped;
+    },
+    close: async () => {
+      await controller.stop();
+      driver.close();
+    },
+  };
+}
