@@ -49,8 +49,8 @@ function run(label: string, gateways: number, agents: number, validator: ReturnT
   process.stdout.write(`${label}: ${gateways} gateways × ${agents} agents: plan ${planMs.toFixed(0)} ms, render ${renderMs.toFixed(0)} ms, validate ${validateMs.toFixed(0)} ms, total ${total.toFixed(0)} ms${total <= 2000 ? ' (≤ 2 s ok)' : ` (over 2 s; plan+render ${planRender.toFixed(0)} ms)`}; plan errors ${errors}, schema-invalid ${invalid}\n`);
 }
 
-if (process.argv[1]?.endsWith('render.ts')) main();
-function main(): void {
+if (process.argv[1]?.endsWith('render.ts')) benchRender();
+export function benchRender(): void {
   const validator = createOpenClawSchemaValidator(join(repo, 'schemas'));
   const t0 = performance.now();
   validator.validate({}, VERSION);

@@ -1,14 +1,10 @@
 // Build the EffectiveGateway model (core/model.ts) of every gateway from plain resource documents.
 // Pure: the state dir layout comes from the caller (`stateDirFor`), nothing is read from disk.
+import { type FleetIndex, type ResourceDoc, indexFleet } from './fleet-index.ts';
 import type { ConfigLayer, EffectiveAgent, EffectiveGateway } from './model.ts';
-import type { SpecOf } from './resources.ts';
 
-/** A resource as `{kind, metadata, spec}` (a FleetDocument or a stored Resource both fit). */
-export interface ResourceDoc {
-  kind: string;
-  metadata: { name: string; org?: string; group?: string; gateway?: string; labels?: Record<string, string> };
-  spec: unknown;
-}
+export { type FleetIndex, type ResourceDoc, indexFleet };
+import type { SpecOf } from './resources.ts';
 
 export interface EffectiveOptions {
   /** Absolute state dir of a gateway as its runtime sees it, unless the Gateway sets spec.paths.stateDir. */
@@ -19,24 +15,6 @@ export interface EffectiveOptions {
 export const DEFAULT_PORT_BASE = 18800;
 /** OpenClaw derives browser (base+2) and CDP (base+11…base+110) ports: leave ≥120 between gateways. */
 export const PORT_SPACING = 120;
-
-/** Index of a fleet's documents by kind and org; built once, shared by every gateway. */
-export interface FleetIndex {
-  byKind: Map<string, ResourceDoc[]>;
-  orgOf: (d: ResourceDoc) => string;
-}
-
-export function indexFleet(docs: readonly ResourceDoc[]): FleetIndex {
-  const byKind = new Map<string, ResourceDoc[]>();
-  const orgs = docs.filter((d) => d.kind === 'Organization');
-  const soleOrg = orgs.length === 1 ? orgs[0]?.metadata.name : undefined;
-  for (const d of docs) {
-    const list = byKind.get(d.kind);
-    if (list) list.push(d);
-    else byKind.set(d.kind, [d]);
-  }
-  return { byKind, orgOf: (d) => (d.kind === 'Organization' ? d.metadata.name : (d.metadata.org ?? soleOrg ?? '')) };
-}
 
 function of<K extends string>(ix: FleetIndex, kind: K): ResourceDoc[] {
   return ix.byKind.get(kind) ?? [];

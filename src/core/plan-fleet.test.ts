@@ -43,14 +43,15 @@ describe('preflight catches what must not reach a gateway', () => {
     find(ds, 'ChannelAccount', 'triage-tg').spec.channel = 'discord';
     const p = planFleet(ds, opts);
     const i = p.gateways[1]?.issues.find((x) => x.code === 'integration_denied');
-    expect(i?.resource).toBe('Agent/triage');
+    expect(i?.resource).toBe('ChannelAccount/triage-tg');
+    expect(i?.path).toBe('spec.channel');
     expect(i?.message).toContain('org/acme');
   });
   it('custom-only integration without explicit allow', () => {
     const ds = docs();
     find(ds, 'Policy', 'acme-base').spec.integrations = { allow: ['telegram'] };
     find(ds, 'ChannelAccount', 'alice-tg').spec.channel = 'heygen';
-    expect(codes(ds)).toContain('integration_denied Agent/alice');
+    expect(codes(ds)).toContain('integration_denied ChannelAccount/alice-tg');
   });
   it('disallowed skill source and risk', () => {
     const ds = docs();
@@ -73,7 +74,7 @@ describe('preflight catches what must not reach a gateway', () => {
     // integrations are not delegated: a lower allow cannot re-allow discord
     ds.push(doc('Policy', 'triage-discord', { scope: { kind: 'agent', name: 'triage' }, integrations: { allow: ['discord'] } }));
     find(ds, 'ChannelAccount', 'triage-tg').spec.channel = 'discord';
-    expect(codes(ds)).toContain('integration_denied Agent/triage');
+    expect(codes(ds)).toContain('integration_denied ChannelAccount/triage-tg');
   });
   it('denied tool explicitly allowed on an agent', () => {
     const ds = docs();

@@ -1,6 +1,6 @@
 // Policy resolution: org → group → gateway → agent. Deny above wins unless that scope delegates the
 // category; allow lists narrow; tier limits intersect. Rules documented in docs/policy.md.
-import type { FleetIndex, ResourceDoc } from './effective-gateway.ts';
+import type { FleetIndex, ResourceDoc } from './fleet-index.ts';
 import type { Issue } from './issues.ts';
 import { type Catalog, type ModelTier, type PackRules, type RiskTier, type SkillSource, matchGlob, modelTierOf, riskOrder } from './policy-catalog.ts';
 import type { ScopeKind, SpecOf } from './resources.ts';

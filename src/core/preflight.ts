@@ -210,8 +210,13 @@ export function checkPolicy(g: EffectiveGateway, catalog: Catalog, chainFor: (ag
     for (const d of ds) {
       if (d.allowed) continue;
       const item = d.item.split(' (')[0] ?? d.item;
-      const path = d.category === 'integrations' ? `ChannelAccount(${item})`
-        : d.category === 'skills' || d.category === 'skillSource' || d.category === 'skillRisk' ? `spec.skills[${usage.skills.indexOf(item)}]`
+      if (d.category === 'integrations') {
+        for (const acc of g.accounts.filter((x) => x.spec.agent === a.name && x.spec.channel === item)) {
+          issues.push({ ...decisionIssue(d, a.name, 'spec.channel'), resource: `ChannelAccount/${acc.name}`, message: `${d.item} (agent ${a.name}): ${d.reason} [decided at ${d.scope}]` });
+        }
+        continue;
+      }
+      const path = d.category === 'skills' || d.category === 'skillSource' || d.category === 'skillRisk' ? `spec.skills[${usage.skills.indexOf(item)}]`
           : d.category === 'models' || d.category === 'modelTier' ? 'spec.model'
             : `spec.tools.allow[${usage.tools.indexOf(item)}]`;
       issues.push(decisionIssue(d, a.name, path));
