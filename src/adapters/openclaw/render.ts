@@ -198,10 +198,38 @@ export function renderOpenClawConfig(g: EffectiveGateway): RenderedOpenClaw {
     if (!known.has(ref.name)) issues.push({ code: 'unmanaged_env', severity: 'warning', resource: merged.provenance.get(ref.path) ?? res, path: ref.path, message: `\${${ref.name}} is not provided by any Secret of this gateway`, hint: `add ${ref.name} to Gateway spec.env with a secretRef` });
   }
   return {
-    files: { 'openclaw.json': `${JSON.stringify(cfg, null, 2)}\n` },
+    files: { 'openclaw.json': `${JSON.stringify(cfg, null, 2)}\n`, ...renderWorkspaceFiles(g) },
     env: base.env,
     issues,
     config: cfg,
     provenance: Object.fromEntries(merged.provenance),
   };
+}
+
+const PERSONALITY_FILES = { soul: 'SOUL.md', agents: 'AGENTS.md', identity: 'IDENTITY.md', user: 'USER.md' } as const;
+
+/**
+ * Seed each agent's workspace bootstrap files (SOUL.md, AGENTS.md, IDENTITY.md, USER.md) from its
+ * spec: personality texts, else a short default from its purpose or owner. Paths are relative to
+ * the state dir (workspaces live under it).
+ */
+export function renderWorkspaceFiles(g: EffectiveGateway): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const a of g.agents) {
+    if (!a.workspace.startsWith(`${g.stateDir}/`)) continue;
+    const dir = a.workspace.slice(g.stateDir.length + 1);
+    const p = a.spec.personality ?? {};
+    const name = a.spec.displayName ?? a.agentId;
+    const defaults: Record<keyof typeof PERSONALITY_FILES, string | undefined> = {
+      soul: undefined,
+      agents: undefined,
+      identity: `# Identity\n\nName: ${name}\n`,
+      user: a.spec.kind === 'human' && a.spec.owner ? `# User\n\nYou work for ${a.spec.owner.displayName ?? a.spec.owner.id}${a.spec.owner.email ? ` <${a.spec.owner.email}>` : ''}.\n` : a.spec.purpose ? `# Purpose\n\n${a.spec.purpose}\n` : undefined,
+    };
+    for (const [key, file] of Object.entries(PERSONALITY_FILES) as [keyof typeof PERSONALITY_FILES, string][]) {
+      const text = p[key] ?? defaults[key];
+      if (text !== undefined) files[`${dir}/${file}`] = text.endsWith('\n') ? text : `${text}\n`;
+    }
+  }
+  return files;
 }
