@@ -129,13 +129,15 @@ describe('reconcileGateway (recording driver)', () => {
     expect(r2.outcome).toBe('unchanged');
     expect(h.calls).toEqual(['observe', 'readConfig']);
     expect(h.statuses.at(-1)?.lastAction).toBe('unchanged');
-    expect(h.statuses).toHaveLength(2);
+    // pass 1 writes "starting" (not ready yet) then "ready"; pass 2 writes lastAction unchanged
+    expect(h.statuses).toHaveLength(3);
+    expect(h.statuses[0]?.health).toEqual({ live: false, ready: false });
 
     await h.clock.advance(60_000);
     h.calls.length = 0;
     await h.run();
     expect(h.calls).toEqual(['observe', 'readConfig']);
-    expect(h.statuses).toHaveLength(2); // converged: status identical, not rewritten
+    expect(h.statuses).toHaveLength(3); // converged: status identical, not rewritten
     expect(h.audits).toEqual([]);
   });
 

@@ -368,6 +368,9 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
     // Health.
     if (spec.desiredState === 'running' && isUp(phase)) {
       if (action === 'started' || action === 'restarted') {
+        // Show the (re)start right away; the final status follows once ready or timed out.
+        health = { live: false, ready: false };
+        await finish({});
         const deadline = clock.now() + o.readyTimeoutMs;
         for (;;) {
           health = await probeOnce();

@@ -86,17 +86,17 @@ export function registerLocalCommands(program: Command, ctx: CliContext): void {
       const applied = await client.text<{ items: { kind: string; name: string; action: string }[] }>('POST', `/v1/apply?filename=${encodeURIComponent(o.file)}`, text, 'application/yaml');
       for (const i of applied.items) ctx.err(`${i.kind.toLowerCase()}/${i.name} ${i.action}`);
       const orgs = [...new Set(applied.items.filter((i) => i.kind === 'Organization').map((i) => i.name))];
-      type Gw = { metadata: { name: string }; spec: { desiredState?: string }; status?: { lifecycle?: string; health?: string; port?: number; runtimeVersion?: string; agentCount?: number; message?: string } };
+      type Gw = { metadata: { name: string }; spec: { desiredState?: string }; status?: { lifecycle?: string; health?: { ready?: boolean; live?: boolean }; port?: number; runtimeVersion?: string; agentCount?: number; message?: string } };
       let last: Gw[] = [];
       const ready = async (): Promise<boolean> => {
         last = [];
         for (const org of orgs) last.push(...(await client.json<{ items: Gw[] }>('GET', `/v1/orgs/${org}/gateways`)).items);
-        return last.every((g) => g.spec.desiredState === 'stopped' || (g.status?.lifecycle === 'running' && g.status.health === 'ready'));
+        return last.every((g) => g.spec.desiredState === 'stopped' || (g.status?.lifecycle === 'running' && g.status.health?.ready === true));
       };
       try {
         await waitFor('every gateway to be ready', Number(o.timeout) * 1000, ready);
       } finally {
-        ctx.out(formatTable(['GATEWAY', 'STATE', 'HEALTH', 'PORT', 'VERSION', 'AGENTS'], last.map((g) => [g.metadata.name, g.status?.lifecycle ?? 'pending', g.status?.health ?? '-', String(g.status?.port ?? '-'), g.status?.runtimeVersion ?? '-', String(g.status?.agentCount ?? '-')])));
+        ctx.out(formatTable(['GATEWAY', 'STATE', 'HEALTH', 'PORT', 'VERSION', 'AGENTS'], last.map((g) => [g.metadata.name, g.status?.lifecycle ?? 'pending', g.status?.health?.ready ? 'ready' : g.status?.health?.live ? 'live' : '-', String(g.status?.port ?? '-'), g.status?.runtimeVersion ?? '-', String(g.status?.agentCount ?? '-')])));
       }
       ctx.out('');
       ctx.out(`Clawplane is up: API ${url} (OpenAPI UI ${url}/docs)`);

@@ -48,6 +48,14 @@ function str(v: unknown): string {
   return String(v as string | number | boolean);
 }
 
+function healthText(h: unknown): string {
+  if (!h || typeof h !== 'object') return '-';
+  const x = h as { live?: boolean; ready?: boolean; failing?: string[] };
+  if (x.ready) return 'ready';
+  if (x.live) return x.failing && x.failing.length > 0 ? `live (failing: ${x.failing.join(',')})` : 'live';
+  return 'down';
+}
+
 function columns(kind: Kind, wide: boolean): { headers: string[]; row: (r: Res) => string[] } {
   const base = (r: Res): string[] => [r.metadata.name];
   const tail = (r: Res): string[] => [age(r.metadata.createdAt)];
@@ -60,7 +68,7 @@ function columns(kind: Kind, wide: boolean): { headers: string[]; row: (r: Res) 
           const s = r.status ?? {};
           return [
             ...base(r), str(s.lifecycle ?? 'pending'), str(s.runtimeVersion ?? (r.spec.runtime as { version?: string } | undefined)?.version),
-            str(s.port ?? r.spec.port), str(s.agentCount), str(s.health), str(s.restarts ?? 0), ...tail(r),
+            str(s.port ?? r.spec.port), str(s.agentCount), healthText(s.health), str(s.restarts ?? 0), ...tail(r),
             ...(wide ? [str(r.metadata.group), str((r.spec.target as { kind?: string } | undefined)?.kind ?? s.target), labels(r), str(s.message)] : []),
           ];
         },
