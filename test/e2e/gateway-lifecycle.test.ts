@@ -1,0 +1,163 @@
+// One real OpenClaw gateway through its whole life, driven through the real CLI and API:
+// create → ready → hot apply → port change (restart) → kill -9 (auto-restart) → kill -9 the
+// control plane and start it again (adopted, no duplicate) → stop/start/restart → destroy (archived).
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, runCli, startServerProcess } from '../helpers/cli.ts';
+import { type GatewayView, RUNTIMES_DIR, api, gatewayEnv, killTree, processesWithStateDir, waitFor } from '../helpers/e2e.ts';
+import { scanForSecret } from '../helpers/leak-scan.ts';
+
+const port1 = 22000 + Math.floor(Math.random() * 20) * 200;
+const port2 = port1 + 3000;
+
+function fleet(opts: { model: string; port: number }): string {
+  return `apiVersion: clawplane.dev/v1alpha1
+kind: Organization
+metadata: { name: e2e }
+spec: { displayName: E2E, defaults: { runtime: { kind: openclaw, version: "2026.9.6" } } }
+---
+kind: Secret
+metadata: { name: bot-token }
+spec: { provider: local }
+---
+kind: Gateway
+metadata: { name: gw1, labels: { env: test } }
+spec: { profile: usecase, port: ${opts.port} }
+---
+kind: Agent
+metadata: { name: helper, gateway: gw1 }
+spec: { kind: usecase, purpose: Helps, model: ${opts.model}, personality: { soul: "You are a calm, precise helper." } }
+---
+kind: Agent
+metadata: { name: second, gateway: gw1 }
+spec: { kind: usecase, purpose: Backup, model: anthropic/claude-sonnet-4-6 }
+---
+kind: ChannelAccount
+metadata: { name: tg, gateway: gw1 }
+spec: { channel: telegram, accountId: helperbot, agent: helper, credentials: { botToken: { secretRef: bot-token } } }
+---
+kind: Binding
+metadata: { name: tg-route, gateway: gw1 }
+spec: { agent: helper, match: { channel: telegram, accountId: helperbot } }
+`;
+}
+
+describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => {
+  let dir: string;
+  let server: ServerProcess;
+  let env: NodeJS.ProcessEnv;
+  let stateDir: string;
+  let gatewayToken = '';
+
+  const get = (): Promise<GatewayView> => api<GatewayView>(server.url, server.token, 'GET', '/v1/orgs/e2e/gateways/gw1');
+  const pidOf = (): number => (JSON.parse(readFileSync(join(dir, 'gateways', 'e2e--gw1', 'gateway.json'), 'utf8')) as { pid: number }).pid;
+  const ready = (pred: (g: GatewayView) => boolean = () => true) => async (): Promise<GatewayView | undefined> => {
+    const g = await get();
+    return g.status?.lifecycle === 'running' && g.status.health?.ready && pred(g) ? g : undefined;
+  };
+  const start = async (): Promise<void> => {
+    server = await startServerProcess(dir, { env: { CLAWPLANE_RUNTIMES_DIR: RUNTIMES_DIR } });
+    env = { CLAWPLANE_URL: server.url, CLAWPLANE_TOKEN: server.token };
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clawplane-e2e-'));
+    stateDir = join(dir, 'gateways', 'e2e--gw1', 'state');
+    await start();
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    killTree(await processesWithStateDir(stateDir));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the gateway and reports it ready, with seeded workspaces and routes', async () => {
+    const file = join(dir, 'fleet.yaml');
+    await writeFile(file, fleet({ model: 'anthropic/claude-sonnet-4-6', port: port1 }));
+    const applied = await runCli(['apply', '-f', file], env);
+    expect(applied.code, applied.stderr).toBe(0);
+    const g = await waitFor('gateway ready', 180_000, ready());
+    expect(g.status?.endpoint?.port).toBe(port1);
+    const health = (await (await fetch(`http://127.0.0.1:${port1}/readyz`)).json()) as { ready: boolean };
+    expect(health.ready).toBe(true);
+    expect(readFileSync(join(stateDir, 'workspaces', 'helper', 'SOUL.md'), 'utf8')).toContain('calm, precise helper');
+    const config = JSON.parse(readFileSync(join(stateDir, 'openclaw.json'), 'utf8')) as { channels: { telegram: { accounts: Record<string, { enabled?: boolean }> } }; bindings: unknown[] };
+    expect(config.channels.telegram.accounts.helperbot?.enabled).toBe(false); // no secret value yet → disabled, gateway still ready
+    expect(config.bindings).toHaveLength(1);
+    gatewayToken = (await gatewayEnv(pidOf())).get('OPENCLAW_GATEWAY_TOKEN') ?? '';
+    expect(gatewayToken.length).toBeGreaterThan(20);
+    const table = await runCli(['get', 'gateways'], env);
+    expect(table.stdout).toMatch(/gw1\s+running\s+2026\.9\.6\s+\d+\s+2\s+ready\s+0/);
+  });
+
+  it('hot-applies a model change without restarting', async () => {
+    const pid = pidOf();
+    const file = join(dir, 'fleet.yaml');
+    await writeFile(file, fleet({ model: 'anthropic/claude-haiku-4-5', port: port1 }));
+    expect((await runCli(['apply', '-f', file], env)).code).toBe(0);
+    await waitFor('hot apply', 90_000, ready((g) => g.status?.lastAction === 'hot-applied'));
+    expect(pidOf()).toBe(pid);
+    expect(readFileSync(join(stateDir, 'openclaw.json'), 'utf8')).toContain('anthropic/claude-haiku-4-5');
+  });
+
+  it('restarts for a port change', async () => {
+    const pid = pidOf();
+    const file = join(dir, 'fleet.yaml');
+    await writeFile(file, fleet({ model: 'anthropic/claude-haiku-4-5', port: port2 }));
+    expect((await runCli(['apply', '-f', file], env)).code).toBe(0);
+    await waitFor('restart on new port', 180_000, ready((g) => g.status?.endpoint?.port === port2));
+    expect(pidOf()).not.toBe(pid);
+    expect(((await (await fetch(`http://127.0.0.1:${port2}/healthz`)).json()) as { ok: boolean }).ok).toBe(true);
+  });
+
+  it('restarts a gateway killed with SIGKILL, counting and auditing it', async () => {
+    const pid = pidOf();
+    process.kill(pid, 'SIGKILL');
+    const g = await waitFor('crash restart', 180_000, ready((x) => (x.status?.restarts ?? 0) >= 1));
+    expect(g.status?.restarts).toBe(1);
+    expect(pidOf()).not.toBe(pid);
+    const audit = await runCli(['audit', 'list', '--target', 'Gateway/gw1'], env);
+    expect(audit.stdout).toContain('gateway.crash-restart');
+  });
+
+  it('re-adopts the running gateway after the control plane is killed, without a duplicate', async () => {
+    const pid = pidOf();
+    await server.stop('SIGKILL');
+    await start();
+    await waitFor('adopted and ready', 90_000, ready());
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(pidOf()).toBe(pid);
+    const owners = await processesWithStateDir(stateDir);
+    expect(owners.filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('gateway'))).toEqual([pid]);
+  });
+
+  it('stops, starts and restarts through the CLI', async () => {
+    const stop = await runCli(['stop', 'gateway/gw1'], env);
+    expect(stop.stdout).toContain('gateway/gw1: stopping');
+    await waitFor('stopped', 90_000, async () => (await get()).status?.lifecycle === 'stopped');
+    expect(await processesWithStateDir(stateDir)).toEqual([]);
+    expect((await runCli(['start', '-l', 'env=test'], env)).stdout).toContain('gateway/gw1: starting');
+    await waitFor('running again', 180_000, ready());
+    const pid = pidOf();
+    expect((await runCli(['restart', 'gateway/gw1'], env)).code).toBe(0);
+    await waitFor('restarted', 180_000, ready(() => pidOf() !== pid));
+    const logs = await runCli(['logs', 'gateway/gw1', '--tail', '20'], env);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout.length).toBeGreaterThan(0);
+  });
+
+  it('destroys the gateway: process gone, state archived, resources removed, token never stored in plain text', async () => {
+    const res = await runCli(['destroy', 'gateway/gw1'], env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/archived to .*e2e--gw1-.*\.tar\.gz/);
+    expect(await processesWithStateDir(stateDir)).toEqual([]);
+    expect(existsSync(join(dir, 'gateways', 'e2e--gw1'))).toBe(false);
+    expect((await readdir(join(dir, 'archive'))).length).toBe(1);
+    expect((await runCli(['get', 'agents'], env)).stderr).toContain('No agents found');
+    expect(await scanForSecret([join(dir, 'clawplane.db'), join(dir, 'secrets.enc.json')], gatewayToken)).toEqual([]);
+    expect(server.logs()).not.toContain(gatewayToken);
+  });
+});
