@@ -6,7 +6,7 @@
 // Those refs are rewritten to the absolute JSON pointer of the embedded `$defs`, so that ajv (and
 // any other standard validator) resolves them exactly as OpenClaw does. Nothing else is changed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runtimesDir = process.env.CLAWPLANE_RUNTIMES_DIR ?? join(root, '.tools', 'runtimes');
 const pins = JSON.parse(readFileSync(join(root, 'openclaw-versions.json'), 'utf8')) as { default: string; supported: string[] };
 const only = process.argv.slice(2);
-const versions = only.length > 0 ? only : [pins.default];
+// Default: every supported version that is installed (the pinned default must be).
+const versions = only.length > 0 ? only : pins.supported;
 
 function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -37,6 +38,14 @@ export function normaliseLocalDefs(node: unknown, pointer = '#', defsBase: strin
 
 for (const version of versions) {
   const entry = join(runtimesDir, 'openclaw', version, 'node_modules', 'openclaw', 'openclaw.mjs');
+  if (!existsSync(entry)) {
+    if (version === pins.default || only.length > 0) {
+      process.stderr.write(`openclaw ${version} is not installed at ${entry}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`skipping openclaw ${version}: not installed\n`);
+    continue;
+  }
   const scratch = mkdtempSync(join(tmpdir(), 'clawplane-schema-'));
   try {
     const state = join(scratch, 'state');

@@ -310,11 +310,19 @@ export function explainPath(provenance: Provenance | Record<string, string>, pat
 /** `${VAR}` names referenced in string values (OpenClaw semantics: `$${X}` is a literal, names [A-Z_][A-Z0-9_]*). */
 export function collectEnvReferences(value: JsonValue, segs: string[] = [], out: { name: string; path: string }[] = []): { name: string; path: string }[] {
   if (typeof value === 'string') {
+    if (!value.includes('${')) return out;
     for (const m of value.matchAll(/(\$?)\$\{([A-Za-z0-9_]+)\}/g)) {
       if (m[1] === '$' || !m[2]) continue;
       out.push({ name: m[2], path: formatConfigPath(segs) });
     }
-  } else if (Array.isArray(value)) value.forEach((v, i) => collectEnvReferences(v, [...segs, String(i)], out));
-  else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) collectEnvReferences(v, [...segs, k], out);
+  } else if (value !== null && typeof value === 'object') {
+    const entries: [string, JsonValue][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+    for (const [k, v] of entries) {
+      if (typeof v !== 'string' && (v === null || typeof v !== 'object')) continue;
+      segs.push(k);
+      collectEnvReferences(v, segs, out);
+      segs.pop();
+    }
+  }
   return out;
 }

@@ -60,6 +60,40 @@ describe('renderOpenClawConfig', () => {
   });
 });
 
+describe('policy in the rendered config', () => {
+  it('writes modelPolicy.allow, plugin deny and explicit wildcard bindings', () => {
+    const extra = `
+---
+apiVersion: clawplane.dev/v1alpha1
+kind: Policy
+metadata: { name: support-models }
+spec:
+  scope: { kind: group, name: support }
+  models: { allow: ["openai/*"] }
+  plugins: { deny: [browser] }
+---
+apiVersion: clawplane.dev/v1alpha1
+kind: Binding
+metadata: { name: slack-all, gateway: support-gw }
+spec:
+  agent: helpdesk
+  match: { channel: telegram, accountId: "*" }
+`;
+    const parsed = parseFleet(example + extra, 'fleet.yaml');
+    expect(parsed.issues).toEqual([]);
+    const plan = planFleet(parsed.documents, { ...opts, render: renderOpenClawConfig });
+    expect(plan.ok).toBe(true);
+    const support = plan.gateways[1];
+    const cfg = JSON.parse(support?.rendered?.files['openclaw.json'] ?? '{}') as {
+      agents: { entries: Record<string, { modelPolicy?: { allow: string[] } }> }; plugins?: { deny?: string[] }; bindings: { match: { accountId: string } }[];
+    };
+    expect(cfg.agents.entries.helpdesk?.modelPolicy?.allow).toEqual(['openai/gpt-5.4', 'openai/*']);
+    expect(cfg.plugins?.deny).toEqual(['browser']);
+    expect(cfg.bindings.map((b) => b.match.accountId)).toContain('*');
+    expect(support?.routing.some((r) => r.accountId === '*' && r.source === 'Binding/slack-all')).toBe(true);
+  });
+});
+
 describe('schema validation against the pinned OpenClaw schema', () => {
   const validator = createOpenClawSchemaValidator(new URL('schemas/', root).pathname);
   it('accepts the rendered example configs and rejects unknown keys and the legacy roster', () => {

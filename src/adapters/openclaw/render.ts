@@ -158,11 +158,25 @@ function isSecretRef(v: JsonValue | undefined): boolean {
 /** Literal credentials anywhere in the final config (e.g. written by a template) are refused. */
 export function findPlaintextSecrets(v: JsonValue, segs: string[] = [], out: string[] = []): string[] {
   if (isPlainObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (CREDENTIAL_KEYS.has(k) && typeof x === 'string' && !/^\$\{[A-Z_][A-Z0-9_]*\}$/.test(x)) out.push(formatConfigPath([...segs, k]));
-      else if (!(CREDENTIAL_KEYS.has(k) && isSecretRef(x))) findPlaintextSecrets(x, [...segs, k], out);
+    for (const k in v) {
+      const x = v[k] as JsonValue;
+      if (CREDENTIAL_KEYS.has(k)) {
+        if (typeof x === 'string' && !/^\$\{[A-Z_][A-Z0-9_]*\}$/.test(x)) out.push(formatConfigPath([...segs, k]));
+        if (typeof x === 'string' || isSecretRef(x)) continue;
+      }
+      if (x !== null && typeof x === 'object') {
+        segs.push(k);
+        findPlaintextSecrets(x, segs, out);
+        segs.pop();
+      }
     }
-  } else if (Array.isArray(v)) v.forEach((x, i) => findPlaintextSecrets(x, [...segs, String(i)], out));
+  } else if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      segs.push(String(i));
+      findPlaintextSecrets(x, segs, out);
+      segs.pop();
+    });
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderNanoClaw } from '../../adapters/nanoclaw/render.ts';
-import { renderOpenClawConfig } from '../../adapters/openclaw/render.ts';
+import { createValidatedRenderer } from '../../adapters/openclaw/render-validated.ts';
 import { type OpenClawSchemaValidator, createOpenClawSchemaValidator } from '../../adapters/openclaw/schema-validate.ts';
 import { checkReferences, parseFleet } from '../../core/fleet-file.ts';
 import { type Issue, hasErrors } from '../../core/issues.ts';
@@ -34,12 +34,8 @@ export function defaultRuntimeVersion(): string {
 
 /** Render with the adapter of the gateway's runtime kind, then validate OpenClaw output against its schema. */
 export function renderWith(validator: OpenClawSchemaValidator): (g: EffectiveGateway) => RenderedGateway {
-  return (g) => {
-    if (g.runtime.kind === 'nanoclaw') return renderNanoClaw(g);
-    const r = renderOpenClawConfig(g);
-    const schemaIssues = validator.validate(r.config, g.runtime.version).map((i) => ({ ...i, resource: `Gateway/${g.name}` }));
-    return { ...r, issues: [...r.issues, ...schemaIssues] };
-  };
+  const openclaw = createValidatedRenderer(validator);
+  return (g) => (g.runtime.kind === 'nanoclaw' ? renderNanoClaw(g) : openclaw(g));
 }
 
 export function runPipeline(text: string, filename: string, opts: PipelineOptions = {}): PipelineResult {
