@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayRuntime } from './composition/gateway-runtime.ts';
@@ -38,6 +39,8 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  // ajv's generated validators for OpenClaw's 2.4 MB schema run ~100× slower under Maglev.
+  setFlagsFromString('--no-maglev');
   const env = opts.env ?? process.env;
   const log = opts.log ?? pino({ level: env.CLAWPLANE_LOG_LEVEL ?? 'info', redact: logRedactOptions() });
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.database ? { url: opts.database } : {}) });

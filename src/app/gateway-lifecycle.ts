@@ -58,8 +58,10 @@ async function runOne(deps: AppDeps, actor: Actor, org: string, gw: Resource<'Ga
     }
     case 'destroy': {
       if (!deps.runtime) throw new AppError('unavailable', 'no runtime is attached to this control plane');
-      const { archive } = await deps.runtime.destroy(org, name);
+      // Delete the desired state first so no reconcile pass can start the gateway again, then remove
+      // the runtime (the reconciler, seeing the deletion, converges to the same end state).
       const { deleted } = await deleteResource(deps, actor, org, 'Gateway', name);
+      const { archive } = await deps.runtime.destroy(org, name);
       return { gateway: name, action, ok: true, result: `destroyed: removed ${deleted.map((d) => `${d.kind}/${d.name}`).join(', ')}`, ...(archive ? { archive } : {}) };
     }
   }

@@ -1,6 +1,8 @@
 // Wires the process runtime: driver, secrets, desired-state loader, reconciler and controller,
 // and the runtime-side operations the app's lifecycle verbs need.
 import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { lookupReloadKind, probeOpenClaw } from '../adapters/openclaw/probe.ts';
 import { installRuntime, listRuntimes, removeRuntime } from '../adapters/openclaw/runtime-install.ts';
@@ -138,8 +140,13 @@ export function createGatewayRuntime(opts: {
     ops: {
       kill: (org, name) => driver.kill(deploymentId(org, name)),
       destroy: async (org, name) => {
-        const r = await driver.remove(deploymentId(org, name), { archive: true });
-        return r.archive ? { archive: r.archive } : {};
+        const id = deploymentId(org, name);
+        const r = await driver.remove(id, { archive: true });
+        if (r.archive) return { archive: r.archive };
+        // The reconciler may have removed (and archived) it first: report that archive.
+        const dir = join(opts.dataDir, 'archive');
+        const mine = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.startsWith(`${id}-`)).sort();
+        return mine.length > 0 ? { archive: join(dir, mine[mine.length - 1]!) } : {};
       },
       logs: (org, name, o) => driver.logs(deploymentId(org, name), o),
     },

@@ -1,6 +1,6 @@
 // Planning and explain for the server: the same pure pipeline as the offline CLI verbs.
 import { join } from 'node:path';
-import { renderWith } from '../cli/offline/fleet-pipeline.ts';
+import { createValidatedRenderer } from '../adapters/openclaw/render-validated.ts';
 import { createOpenClawSchemaValidator } from '../adapters/openclaw/schema-validate.ts';
 import type { RenderedOpenClaw } from '../adapters/openclaw/render.ts';
 import { explainPath } from '../core/config-layers.ts';
@@ -21,7 +21,7 @@ export interface Planning {
 
 export function createPlanning(opts: { repoRoot: string; stateDirFor: (org: string, name: string) => string; defaultRuntimeVersion: string }): Planning {
   const validator = createOpenClawSchemaValidator(join(opts.repoRoot, 'schemas'));
-  const render = renderWith(validator);
+  const render = createValidatedRenderer(validator);
   const plan = (docs: FleetDocument[]): FleetPlan =>
     planFleet(docs, { stateDirFor: ({ org, name }) => opts.stateDirFor(org, name), defaultRuntimeVersion: opts.defaultRuntimeVersion, render });
   return {

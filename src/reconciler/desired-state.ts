@@ -37,9 +37,14 @@ interface CachedPlan {
   docs: FleetDocument[];
 }
 
-function accountsNeeding(rendered: RenderedGateway): Map<string, string[]> {
+/** Secrets the gateway's env needs. The gateway token is Clawplane's own unless the Gateway names a Secret for it. */
+function secretsNeeded(rendered: RenderedGateway, effective: EffectiveGateway): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const e of rendered.env) out.set(e.secret, [...(out.get(e.secret) ?? []), e.name]);
+  const ownToken = !effective.spec.env?.[GATEWAY_TOKEN_ENV];
+  for (const e of rendered.env) {
+    if (e.name === GATEWAY_TOKEN_ENV && ownToken) continue;
+    out.set(e.secret, [...(out.get(e.secret) ?? []), e.name]);
+  }
   return out;
 }
 
@@ -71,7 +76,7 @@ export function createDesiredStateLoader(deps: DesiredStateDeps): DesiredStateLo
         throw new Error(`gateway ${org}/${name} is not in the current plan of its organization`);
       }
       const secretDefs = docs.filter((d) => d.kind === 'Secret') as unknown as SecretDefinition[];
-      const needs = accountsNeeding(gp.rendered);
+      const needs = secretsNeeded(gp.rendered, gp.effective);
       const { values, issues: secretIssues } = await deps.secrets.resolveAll(org, [...needs.keys()], secretDefs);
       const issues: Issue[] = [...gp.issues];
       let effective = gp.effective;
@@ -94,7 +99,7 @@ export function createDesiredStateLoader(deps: DesiredStateDeps): DesiredStateLo
         const v = values.get(e.secret);
         if (v !== undefined) env[e.name] = v;
       }
-      env[GATEWAY_TOKEN_ENV] = await deps.gatewayToken(org, name);
+      env[GATEWAY_TOKEN_ENV] ??= await deps.gatewayToken(org, name);
       // `clawplane restart` bumps this annotation; as part of the start env it forces a restart.
       const restartedAt = resource.metadata.annotations?.[RESTARTED_AT_ANNOTATION];
       if (restartedAt) env.CLAWPLANE_RESTARTED_AT = restartedAt;

@@ -48,9 +48,9 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServerProcess(dataDir: string, opts: { database?: string; reconcile?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
-  const port = await freePort();
-  const token = `cpt_${randomUUID()}`;
+export async function startServerProcess(dataDir: string, opts: { database?: string; reconcile?: boolean; env?: NodeJS.ProcessEnv; token?: string; port?: number } = {}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
+  const token = opts.token ?? `cpt_${randomUUID()}`;
   const args = [CLI, 'serve', '--data-dir', dataDir, '--port', String(port)];
   if (opts.database) args.push('--database', opts.database);
   if (opts.reconcile === false) args.push('--no-reconcile');
