@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayRuntime } from './composition/gateway-runtime.ts';
 import { createPlanning } from './composition/planning.ts';
+import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import type { AppDeps } from './app/app-deps.ts';
@@ -59,6 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     deps.onChange = runtime.onChange;
     deps.runtime = runtime.ops;
     deps.runtimes = runtime.runtimes;
+    deps.secretValues = runtime.secretValues;
   }
   deps.system = {
     shutdown: async ({ stopGateways }) => {
@@ -73,6 +75,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     deps, version: VERSION,
     planOrg: async (org, documents) => planning.summarize(planning.plan(documents), async (gw) => runtime?.driver.readConfig(`${org}--${gw}`)),
     explain: (_org, gateway, path, documents) => planning.explain(documents, gateway, path),
+    explainPolicy: (org, agent, documents) => explainAgentPolicy(documents, agent, org),
   }, log);
   const server = serve({ fetch: api.fetch, port: opts.port, hostname: opts.host });
   await new Promise<void>((resolve, reject) => {

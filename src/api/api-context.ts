@@ -5,17 +5,19 @@ import type { AppDeps } from '../app/app-deps.ts';
 import { AppError } from '../app/app-error.ts';
 import { authenticate } from '../app/auth-commands.ts';
 import type { Issue } from '../core/issues.ts';
-import type { GatewayExplainer, OrgPlanner } from '../app/plan-commands.ts';
+import type { AgentPolicyExplainer, GatewayExplainer, OrgPlanner } from '../app/plan-commands.ts';
 
 export interface ApiServices {
   deps: AppDeps;
   /** Offline-capable planning of an org's documents (render + policy + preflight), wired in main.ts. */
   planOrg?: OrgPlanner;
   explain?: GatewayExplainer;
+  explainPolicy?: AgentPolicyExplainer;
   version: string;
 }
 
-export type Permission = 'public' | 'authenticated' | 'read' | 'write' | 'admin';
+/** admin = global admin (org "*"); org-admin = admin of the organization in the path. */
+export type Permission = 'public' | 'authenticated' | 'read' | 'write' | 'org-admin' | 'admin';
 
 export interface RouteDef {
   method: 'get' | 'post' | 'put' | 'delete';

@@ -18,6 +18,8 @@ export interface AppDeps {
   onChange?: (change: { org: string; kind: string; name: string; gateway?: string }) => void;
   runtime?: GatewayRuntimeOps;
   system?: SystemOps;
+  /** Values of `provider: local` Secrets, kept encrypted by the secrets layer. */
+  secretValues?: { set(org: string, name: string, value: string): Promise<void> };
   runtimes?: RuntimeVersionOps;
 }
 
@@ -27,6 +29,8 @@ export interface GatewayRuntimeOps {
   /** Stop the gateway and remove its runtime state, archiving it; returns where the archive is. */
   destroy(org: string, name: string): Promise<{ archive?: string }>;
   logs(org: string, name: string, opts: { tailLines?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+  /** Archive and remove an agent's workspace and agent dir on its gateway; returns the archive path. */
+  archiveAgent(org: string, gateway: string, agentId: string): Promise<string | undefined>;
 }
 
 export interface SystemOps {

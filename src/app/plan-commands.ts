@@ -52,3 +52,13 @@ export async function gatewayLogs(deps: AppDeps, actor: Actor, org: string, name
   if (!deps.runtime) throw new AppError('unavailable', 'no runtime is attached to this control plane');
   return deps.runtime.logs(org, name, opts);
 }
+
+export type AgentPolicyExplainer = (org: string, agent: string, documents: FleetDocument[]) => unknown;
+
+/** Effective integrations, skills and models of an agent and which scope decided each. */
+export async function explainAgentPolicyCmd(deps: AppDeps, explainer: AgentPolicyExplainer | undefined, actor: Actor, org: string, agent: string): Promise<unknown> {
+  await getResource(deps, actor, org, 'Agent', agent);
+  if (!explainer) throw new AppError('unavailable', 'policy explain is not available on this server');
+  const docs = await deps.store.transaction((repos) => loadOrgDocuments(repos, org));
+  return explainer(org, agent, docs);
+}

@@ -33,6 +33,8 @@ export async function listOrganizations(deps: AppDeps, actor: Actor): Promise<Re
 
 export interface DeleteResult {
   deleted: { kind: Kind; name: string }[];
+  /** Agents' state archived when they were removed from a gateway that still exists. */
+  archives?: string[];
 }
 
 /** Children removed together with a resource (a gateway's agents, an agent's routes). */
@@ -73,10 +75,12 @@ export async function deleteResource(
     throw new AppError('conflict', `organization "${org}" still has ${children.length} resource(s); delete them first`);
   }
   const now = deps.now();
+  let agentSpec: { agentId?: string } = {};
   const deleted = await deps.store
     .transaction(async (repos) => {
       const target = await repos.resources.get(org, kind, name);
       if (!target) throw new AppError('not_found', `${kind} "${name}" not found in organization "${org}"`);
+      if (target.kind === 'Agent') agentSpec = target.spec as { agentId?: string };
       const out: { kind: Kind; name: string; gateway?: string }[] = [];
       for (const c of children) {
         await repos.resources.delete(org, c.kind, c.metadata.name);
@@ -100,7 +104,15 @@ export async function deleteResource(
     deps.events.publish({ type: 'DELETED', org, kind: d.kind, name: d.name, time: now.toISOString() });
     deps.onChange?.({ org, kind: d.kind, name: d.name, ...(d.gateway ? { gateway: d.gateway } : {}) });
   }
-  return { deleted: deleted.map(({ kind: k, name: n }) => ({ kind: k, name: n })) };
+  const archives: string[] = [];
+  if (kind === 'Agent' && deps.runtime) {
+    const agent = deleted.find((d) => d.kind === 'Agent');
+    if (agent?.gateway) {
+      const archive = await deps.runtime.archiveAgent(org, agent.gateway, agentSpec.agentId ?? agent.name).catch(() => undefined);
+      if (archive) archives.push(archive);
+    }
+  }
+  return { deleted: deleted.map(({ kind: k, name: n }) => ({ kind: k, name: n })), ...(archives.length > 0 ? { archives } : {}) };
 }
 
 /** Status is written by the system (reconciler), never by users. */
@@ -113,3 +125,4 @@ export async function writeStatus(deps: AppDeps, org: string, kind: Kind, name: 
   if (r) deps.events.publish({ type: 'STATUS', org, kind, name, resourceVersion: r.metadata.resourceVersion, time: now });
   return r;
 }
+

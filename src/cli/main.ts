@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The `clawplane` command.
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { ApiError, Client, resolveConnection } from './client.ts';
 import type { CliContext } from './cli-context.ts';
 import { registerOpsCommands } from './commands/ops-commands.ts';
 import { registerResourceCommands } from './commands/resource-commands.ts';
 import { registerLocalCommands } from './commands/local-commands.ts';
+import { registerAgentCommands } from './commands/agent-commands.ts';
+import { registerOfflineCommands } from './offline/index.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('clawplane')
@@ -18,6 +21,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerResourceCommands(program, ctx);
   registerOpsCommands(program, ctx);
   registerLocalCommands(program, ctx);
+  registerAgentCommands(program, ctx);
+  registerOfflineCommands(program);
   return program;
 }
 
@@ -34,6 +39,8 @@ export function printError(e: unknown, err: (s: string) => void): void {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
+  // ajv validators of OpenClaw's large schema are ~100× slower under Maglev (offline plan/render).
+  setFlagsFromString('--no-maglev');
   let program: Command | undefined;
   const ctx: CliContext = {
     out: (s) => process.stdout.write(`${s}\n`),

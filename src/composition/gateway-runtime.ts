@@ -26,6 +26,7 @@ import { generateToken } from '../secrets/token.ts';
 import type { Planning } from './planning.ts';
 
 export interface GatewayRuntime {
+  secretValues: NonNullable<AppDeps['secretValues']>;
   driver: ProcessDriver;
   controller: GatewayController;
   loader: DesiredStateLoader;
@@ -131,6 +132,7 @@ export function createGatewayRuntime(opts: {
 
   return {
     driver, controller, loader,
+    secretValues: { set: (org, name, value) => local.set(org, name, value) },
     onChange: (change) => {
       loader.invalidate(change.org);
       if (change.kind === 'Gateway') controller.enqueue(change.org, change.name);
@@ -149,6 +151,7 @@ export function createGatewayRuntime(opts: {
         return mine.length > 0 ? { archive: join(dir, mine[mine.length - 1]!) } : {};
       },
       logs: (org, name, o) => driver.logs(deploymentId(org, name), o),
+      archiveAgent: (org, gateway, agentId) => driver.archivePaths(deploymentId(org, gateway), [`workspaces/${agentId}`, `agents/${agentId}`], `agent-${agentId}`),
     },
     runtimes: {
       install: async (kind, version) => {

@@ -33,12 +33,14 @@ type Who = 'anonymous' | 'viewer' | 'operator' | 'org-admin' | 'other-tenant' | 
 const rank: Record<Who, number> = { anonymous: 0, 'other-tenant': 0, viewer: 1, operator: 2, 'org-admin': 3, 'global-admin': 4 };
 
 function concrete(r: RouteDef): { path: string; body?: unknown; text?: string } {
+  const nameFor: Record<string, string> = { agents: 'helpdesk', secrets: 'tg-helpdesk-token' };
+  const parent = /\/([a-z-]+)\/:name/.exec(r.path)?.[1] ?? 'gateways';
   const path = r.path
-    .replace(':org', 'acme').replace(':plural', 'gateways').replace(':name', 'ops-gw').replace(':action', 'restart')
+    .replace(':org', 'acme').replace(':plural', 'gateways').replace(':name', nameFor[parent] ?? 'ops-gw').replace(':action', 'restart')
     .replace(':kind', 'openclaw').replace(':version', '2099.1.1');
   if (r.body === 'fleet') return { path, text: fleet };
   if (r.body === 'document') return { path, body: { kind: 'Gateway', metadata: { name: r.method === 'put' ? 'ops-gw' : 'matrix-gw' }, spec: { port: 20500 } } };
-  if (r.body === 'json') return { path, body: path.endsWith('gateway-actions/restart') ? { names: ['ops-gw'] } : path.endsWith('/v1/runtimes') ? { kind: 'openclaw', version: '2099.1.1' } : {} };
+  if (r.body === 'json') return { path, body: path.endsWith('/value') ? { value: 's3cret-value' } : path.endsWith('gateway-actions/restart') ? { names: ['ops-gw'] } : path.endsWith('/v1/runtimes') ? { kind: 'openclaw', version: '2099.1.1' } : {} };
   return { path };
 }
 
@@ -48,7 +50,7 @@ function expected(r: RouteDef, who: Who): 'ok' | 401 | 403 | 404 {
   if (who === 'anonymous') return 401;
   const orgScoped = r.path.includes(':org') || r.body === 'fleet';
   if (who === 'other-tenant' && orgScoped) return 404;
-  const need = { authenticated: 0, read: 1, write: 2, admin: 4, public: 0 }[r.permission];
+  const need = { authenticated: 0, read: 1, write: 2, 'org-admin': 3, admin: 4, public: 0 }[r.permission];
   return rank[who] >= need || (who === 'other-tenant' && need === 0) ? 'ok' : 403;
 }
 

@@ -7,7 +7,8 @@ import { listAudit, verifyAudit } from '../../app/audit-commands.ts';
 import { createApiToken, describeActor } from '../../app/auth-commands.ts';
 import type { ChangeEvent } from '../../app/event-bus.ts';
 import { type LifecycleAction, lifecycleActions, runLifecycle } from '../../app/gateway-lifecycle.ts';
-import { gatewayLogs, planOrganization, explainGateway } from '../../app/plan-commands.ts';
+import { setSecretValue } from '../../app/secret-commands.ts';
+import { explainAgentPolicyCmd, explainGateway, gatewayLogs, planOrganization } from '../../app/plan-commands.ts';
 import { type RouteDef, actorOf, jsonBody, param, parseLabelSelector } from '../api-context.ts';
 
 function lifecycleAction(c: Context): LifecycleAction {
@@ -134,5 +135,16 @@ export const opsRoutes: RouteDef[] = [
   {
     method: 'get', path: '/v1/orgs/:org/gateways/:name/explain', summary: 'Provenance of the effective config (path) and effective policy', tag: 'plan', permission: 'read', query: ['path'],
     handler: async (c, s) => c.json(await explainGateway(s.deps, s.explain, await actorOf(c, s), param(c, 'org'), param(c, 'name'), c.req.query('path'))),
+  },
+  {
+    method: 'get', path: '/v1/orgs/:org/agents/:name/policy', summary: 'Effective integrations, skills and models of an agent, and which scope decided each', tag: 'plan', permission: 'read',
+    handler: async (c, s) => c.json(await explainAgentPolicyCmd(s.deps, s.explainPolicy, await actorOf(c, s), param(c, 'org'), param(c, 'name'))),
+  },
+  {
+    method: 'put', path: '/v1/orgs/:org/secrets/:name/value', summary: 'Set the value of a local Secret (body {value}); never returned, logged or audited', tag: 'secrets', permission: 'org-admin', body: 'json',
+    handler: async (c, s) => {
+      const body = (await jsonBody(c)) as { value?: unknown } | null;
+      return c.json(await setSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), body?.value));
+    },
   },
 ];

@@ -147,4 +147,17 @@ export function registerOpsCommands(program: Command, ctx: CliContext): void {
     await (await ctx.client()).json('DELETE', `/v1/runtimes/${encodeURIComponent(kind)}/${encodeURIComponent(version)}`);
     ctx.out(`${kind}@${version} removed`);
   });
+
+  const policy = program.command('policy').description('Policy');
+  policy
+    .command('explain <target>')
+    .description('Effective integrations, skills and models of an agent, and which scope decided each: policy explain agent/NAME')
+    .option('-o, --output <format>', 'yaml | json', 'yaml')
+    .action(async (target: string, o: { output: 'yaml' | 'json' }) => {
+      const t = parseTarget(target);
+      if (t.kind !== 'Agent' || !t.name) throw new Error('policy explain works on agent/NAME');
+      const client = await ctx.client();
+      const org = await resolveOrg(client, ctx.org());
+      ctx.out(formatValue(await client.json<unknown>('GET', `/v1/orgs/${org}/agents/${encodeURIComponent(t.name)}/policy`), o.output));
+    });
 }

@@ -64,6 +64,11 @@ export interface RuntimeDriver {
   kill(id: string): Promise<void>;
   /** Stop and delete everything; returns the archive path when state was archived. */
   remove(id: string, opts?: { archive?: boolean }): Promise<{ archive?: string }>;
+  /**
+   * Archive paths inside the gateway's state dir (relative, e.g. an agent's workspace) into one
+   * restorable archive, then delete them. Returns the archive path, or undefined when none existed.
+   */
+  archivePaths?(id: string, relPaths: string[], label: string): Promise<string | undefined>;
   /** Current content of the config file on the target (for drift detection). */
   readConfig(id: string): Promise<string | undefined>;
   logs(id: string, opts?: LogOptions): AsyncIterable<string>;

@@ -62,6 +62,7 @@ export interface GatewayPaths {
 }
 
 export interface ProcessDriver extends RuntimeDriver {
+  archivePaths(id: string, relPaths: string[], label: string): Promise<string | undefined>;
   readonly target: 'process';
   /** Exit notifications for gateways spawned by THIS instance. Returns an unsubscribe function. */
   onExit(listener: (event: GatewayExitEvent) => void): () => void;
@@ -394,6 +395,22 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
         await rm(p.root, { recursive: true, force: true });
         log?.info({ id, archive }, 'gateway removed');
         return archive ? { archive } : {};
+      });
+    },
+
+    archivePaths(id, relPaths, label) {
+      return withLock(id, async () => {
+        const p = pathsFor(id);
+        if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(label)) throw new Error(`invalid archive label "${label}"`);
+        const present = relPaths.filter((rel) => existsSync(resolveStateFile(p.state, rel)));
+        if (present.length === 0) return undefined;
+        await mkdir(archiveDir, { recursive: true, mode: 0o700 });
+        const stamp = now().toISOString().replace(/[:.]/g, '-');
+        const archive = join(archiveDir, `${id}--${label}-${stamp}.tar.gz`);
+        await runTar(['-czf', archive, '-C', p.state, '--', ...present]);
+        for (const rel of present) await rm(resolveStateFile(p.state, rel), { recursive: true, force: true });
+        log?.info({ id, archive, paths: present }, 'state archived');
+        return archive;
       });
     },
 

@@ -1,0 +1,99 @@
+// agents add | remove | list, secret set.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import type { CliContext } from '../cli-context.ts';
+import { resolveOrg } from '../org.ts';
+
+interface AddOptions {
+  gateway: string;
+  kind: 'human' | 'usecase';
+  purpose?: string;
+  owner?: string;
+  ownerEmail?: string;
+  model?: string;
+  skills?: string;
+  soul?: string;
+  soulFile?: string;
+  channel?: string;
+  accountId?: string;
+  secret?: string;
+  credentialField: string;
+  dryRun?: boolean;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function registerAgentCommands(program: Command, ctx: CliContext): void {
+  const agents = program.command('agents').description('Onboard and offboard agents');
+  agents
+    .command('add <name>')
+    .description('Add an agent to a gateway in one atomic step: agent, optional channel account and route')
+    .requiredOption('--gateway <name>', 'gateway the agent lives in')
+    .option('--kind <kind>', 'human | usecase', 'usecase')
+    .option('--purpose <text>', 'what a use-case agent is for')
+    .option('--owner <id>', 'owner identity of a human-coupled agent (e.g. an email)')
+    .option('--owner-email <email>')
+    .option('--model <provider/model>')
+    .option('--skills <list>', 'comma-separated skills')
+    .option('--soul <text>', 'personality (SOUL.md)')
+    .option('--soul-file <file>', 'personality from a file')
+    .option('--channel <channel>', 'channel to connect, e.g. telegram')
+    .option('--account-id <id>', 'channel account id (required with --channel)')
+    .option('--secret <name>', 'Secret holding the channel credential (required with --channel)')
+    .option('--credential-field <field>', 'credential field of the channel', 'botToken')
+    .option('--dry-run', 'show what would change')
+    .action(async (name: string, o: AddOptions) => {
+      const client = await ctx.client();
+      const org = await resolveOrg(client, ctx.org());
+      const soul = o.soulFile ? await readFile(o.soulFile, 'utf8') : o.soul;
+      const spec: Record<string, unknown> = { kind: o.kind };
+      if (o.purpose) spec.purpose = o.purpose;
+      if (o.owner) spec.owner = { id: o.owner, ...(o.ownerEmail ? { email: o.ownerEmail } : {}) };
+      if (o.model) spec.model = o.model;
+      if (o.skills !== undefined) spec.skills = o.skills.split(',').map((s) => s.trim()).filter(Boolean);
+      if (soul) spec.personality = { soul };
+      const docs: unknown[] = [{ apiVersion: 'clawplane.dev/v1alpha1', kind: 'Agent', metadata: { name, org, gateway: o.gateway }, spec }];
+      if (o.channel) {
+        if (!o.accountId || !o.secret) throw new Error('--channel needs --account-id and --secret');
+        docs.push({
+          apiVersion: 'clawplane.dev/v1alpha1', kind: 'ChannelAccount', metadata: { name: `${name}-${o.channel}`, org, gateway: o.gateway },
+          spec: { channel: o.channel, accountId: o.accountId, agent: name, credentials: { [o.credentialField]: { secretRef: o.secret } } },
+        });
+        docs.push({
+          apiVersion: 'clawplane.dev/v1alpha1', kind: 'Binding', metadata: { name: `${name}-${o.channel}-route`, org, gateway: o.gateway },
+          spec: { agent: name, match: { channel: o.channel, accountId: o.accountId } },
+        });
+      }
+      const text = docs.map((d) => stringify(d)).join('---\n');
+      const res = await client.text<{ items: { kind: string; name: string; action: string }[] }>('POST', `/v1/apply?filename=agent.yaml${o.dryRun ? '&dryRun=true' : ''}`, text, 'application/yaml');
+      for (const i of res.items) ctx.out(`${i.kind.toLowerCase()}/${i.name} ${i.action}${o.dryRun ? ' (dry run)' : ''}`);
+    });
+  agents
+    .command('remove <name>')
+    .description('Remove an agent with its channel accounts and routes; its workspace and state are archived first')
+    .action(async (name: string) => {
+      const client = await ctx.client();
+      const org = await resolveOrg(client, ctx.org());
+      const res = await client.json<{ deleted: { kind: string; name: string }[]; archives?: string[] }>('DELETE', `/v1/orgs/${org}/agents/${encodeURIComponent(name)}`);
+      for (const d of res.deleted) ctx.out(`${d.kind.toLowerCase()}/${d.name} deleted`);
+      for (const a of res.archives ?? []) ctx.out(`state archived to ${a}`);
+    });
+
+  const secret = program.command('secret').description('Secret values (provider local)');
+  secret
+    .command('set <name>')
+    .description('Set the value of a local Secret, read from stdin (never from the command line)')
+    .action(async (name: string) => {
+      const value = (await readStdin()).replace(/\r?\n$/, '');
+      if (!value) throw new Error('no value on stdin: echo -n VALUE | clawplane secret set NAME');
+      const client = await ctx.client();
+      const org = await resolveOrg(client, ctx.org());
+      await client.json('PUT', `/v1/orgs/${org}/secrets/${encodeURIComponent(name)}/value`, { value });
+      ctx.out(`secret/${name} updated`);
+    });
+}
