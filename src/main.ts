@@ -95,7 +95,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     process.stderr.write(`\nFirst start: created user "admin" (admin of every organization). Log in with ${how}:\n  clawplane login --server ${url} --token-stdin < TOKEN_FILE\n\n`);
   }
-  runtime?.controller.start();
+  runtime?.start();
   let closing: Promise<void> | undefined;
   stopServer = async () => {
     closing ??= (async () => {

@@ -34,10 +34,13 @@ export interface GatewayRuntime {
   runtimes: RuntimeVersionOps;
   onChange: NonNullable<AppDeps['onChange']>;
   stopAll(): Promise<string[]>;
+  start(): void;
   close(): Promise<void>;
 }
 
 /** Env passed through to gateways and npm (TLS interception and proxies on some hosts). */
+const INVENTORY_EVERY_MS = 10_000;
+
 const PASS_THROUGH = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'TZ', 'LANG'];
 
 function tokenSecretName(gateway: string): string {
@@ -125,6 +128,43 @@ export function createGatewayRuntime(opts: {
     ...(opts.reconcileOptions ? { options: opts.reconcileOptions } : {}),
   });
 
+  /** Inventory: what each ready gateway reports in agents.list, onto its Agents' status (`live`). */
+  const inventory = async (): Promise<void> => {
+    const gateways = await deps.store.transaction(async (repos) => {
+      const out = [];
+      for (const o of await repos.resources.listOrganizations()) out.push(...(await listAll(repos, o.metadata.name, 'Gateway')));
+      return out;
+    });
+    for (const g of gateways) {
+      const st = (g.status ?? {}) as { health?: { ready?: boolean }; endpoint?: { host: string; port: number } };
+      if (!st.health?.ready || !st.endpoint) continue;
+      const desired = await loader.load(g.metadata.org, g.metadata.name).catch(() => undefined);
+      if (!desired) continue;
+      const deep = await probeOpenClaw(st.endpoint, desired.env.OPENCLAW_GATEWAY_TOKEN ?? '', { deep: true, timeoutMs: 5000 }).catch(() => undefined);
+      if (!deep?.agents) continue;
+      const live = [...deep.agents].sort();
+      for (const a of desired.effective.agents) {
+        const current = await deps.store.transaction((repos) => repos.resources.get(g.metadata.org, 'Agent', a.name));
+        const isLive = live.includes(a.agentId);
+        if ((current?.status as { live?: boolean } | undefined)?.live !== isLive) {
+          await writeStatus(deps, g.metadata.org, 'Agent', a.name, { live: isLive, gateway: g.metadata.name, checkedAt: deps.now().toISOString() });
+        }
+      }
+    }
+  };
+  let inventoryTimer: NodeJS.Timeout | undefined;
+  let inventoryRunning = false;
+  const startInventory = (): void => {
+    inventoryTimer = setInterval(() => {
+      if (inventoryRunning) return;
+      inventoryRunning = true;
+      void inventory().catch((e: unknown) => log.warn({ err: String(e) }, 'inventory failed')).finally(() => {
+        inventoryRunning = false;
+      });
+    }, INVENTORY_EVERY_MS);
+    inventoryTimer.unref();
+  };
+
   const enqueueOrg = async (org: string): Promise<void> => {
     const gws = await deps.store.transaction((repos) => listAll(repos, org, 'Gateway'));
     for (const g of gws) controller.enqueue(org, g.metadata.name);
@@ -171,7 +211,12 @@ export function createGatewayRuntime(opts: {
       }
       return stopped;
     },
+    start: () => {
+      controller.start();
+      startInventory();
+    },
     close: async () => {
+      clearInterval(inventoryTimer);
       await controller.stop();
       driver.close();
     },

@@ -137,6 +137,18 @@ export function computeSpecHash(input: { effective: EffectiveGateway; rendered: 
   return sha256({ files: input.rendered.files, runtime: e.runtime, target: e.target, port: e.port, env: input.env, resources: e.spec.resources ?? null, stateDir: e.stateDir });
 }
 
+const OWNED_STATUS_KEYS: readonly (keyof GatewayStatus)[] = [
+  'observedGeneration', 'lifecycle', 'phase', 'conditions', 'lastAction', 'restarts', 'consecutiveCrashes', 'lastCrashAt',
+  'lastError', 'health', 'applied', 'driftPaths', 'issues', 'endpoint',
+];
+
+/** The part of a stored status this reconciler writes (callers may add display fields beside it). */
+function ownedStatus(raw: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of OWNED_STATUS_KEYS) if (raw?.[k] !== undefined) out[k] = raw[k];
+  return out;
+}
+
 function isUp(phase: ObservedPhase): boolean {
   return phase === 'running' || phase === 'starting';
 }
@@ -237,7 +249,7 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
       ...(invalid.length > 0 ? { issues: invalid } : {}),
       endpoint,
     };
-    if (!jsonEqual(JSON.parse(JSON.stringify(status)), rawPrev ?? {})) await deps.writeStatus(org, name, status);
+    if (!jsonEqual(JSON.parse(JSON.stringify(status)), ownedStatus(rawPrev))) await deps.writeStatus(org, name, status);
     return { outcome: extra.outcome ?? action, status, ...(extra.requeueAfterMs !== undefined ? { requeueAfterMs: extra.requeueAfterMs } : {}) };
   };
 

@@ -149,12 +149,43 @@ describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => 
     expect(logs.stdout.length).toBeGreaterThan(0);
   });
 
+  it('onboards and offboards an agent atomically, enables an account once its secret is set, and inventories agents', async () => {
+    const add = await runCli(['agents', 'add', 'extra', '--gateway', 'gw1', '--purpose', 'Extra hands', '--soul', 'You are the extra agent.', '--model', 'anthropic/claude-sonnet-4-6'], env);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain('agent/extra created');
+    await waitFor('agent live in the gateway', 120_000, async () => {
+      const a = await api<{ status?: { live?: boolean } }>(server.url, server.token, 'GET', '/v1/orgs/e2e/agents/extra');
+      return a.status?.live === true;
+    });
+    expect(readFileSync(join(stateDir, 'workspaces', 'extra', 'SOUL.md'), 'utf8')).toContain('the extra agent');
+    const agents = await runCli(['get', 'agents'], env);
+    expect(agents.stdout).toMatch(/extra\s+gw1\s+usecase\s+anthropic\/claude-sonnet-4-6\s+Extra hands\s+true/);
+
+    const botToken = `123456:FAKE-${Date.now()}-token-value`;
+    const set = await runCli(['secret', 'set', 'bot-token'], env, `${botToken}\n`);
+    expect(set.code, set.stderr).toBe(0);
+    await waitFor('account enabled', 120_000, async () => {
+      const cfg = JSON.parse(readFileSync(join(stateDir, 'openclaw.json'), 'utf8')) as { channels: { telegram: { accounts: Record<string, { enabled?: boolean }> } } };
+      return cfg.channels.telegram.accounts.helperbot?.enabled !== false;
+    });
+    await waitFor('ready with the account', 180_000, ready());
+    expect(readFileSync(join(stateDir, 'openclaw.json'), 'utf8')).not.toContain(botToken);
+    expect(await scanForSecret([join(dir, 'clawplane.db'), join(dir, 'secrets.enc.json')], botToken)).toEqual([]);
+    expect(server.logs()).not.toContain(botToken);
+
+    const remove = await runCli(['agents', 'remove', 'extra'], env);
+    expect(remove.code, remove.stderr).toBe(0);
+    expect(remove.stdout).toContain('agent/extra deleted');
+    expect(remove.stdout).toMatch(/state archived to .*agent-extra.*\.tar\.gz/);
+    expect(existsSync(join(stateDir, 'workspaces', 'extra'))).toBe(false);
+  });
+
   it('destroys the gateway: process gone, state archived, resources removed, token never stored in plain text', async () => {
     const res = await runCli(['destroy', 'gateway/gw1'], env);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/archived to .*e2e--gw1-.*\.tar\.gz/);
-    await waitFor('gateway processes gone', 60_000, async () => (await processesWithStateDir(stateDir)).length === 0);
-    expect(existsSync(join(dir, 'gateways', 'e2e--gw1'))).toBe(false);
+    // A reconcile pass already in flight may still touch the gateway; the deletion converges it.
+    await waitFor('gateway processes and files gone', 90_000, async () => (await processesWithStateDir(stateDir)).length === 0 && !existsSync(join(dir, 'gateways', 'e2e--gw1')));
     expect((await readdir(join(dir, 'archive'))).length).toBeGreaterThanOrEqual(1);
     expect((await runCli(['get', 'agents'], env)).stderr).toContain('No agents found');
     expect(await scanForSecret([join(dir, 'clawplane.db'), join(dir, 'secrets.enc.json')], gatewayToken)).toEqual([]);
