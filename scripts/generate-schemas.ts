@@ -74,3 +74,10 @@ for (const version of versions) {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+// The fleet-file schema (for editors: `# yaml-language-server: $schema=…/schemas/fleet.schema.json`).
+{
+  const { fleetJsonSchema } = await import('../src/core/fleet-schema.ts');
+  writeFileSync(join(root, 'schemas', 'fleet.schema.json'), `${JSON.stringify(fleetJsonSchema(), null, 2)}\n`);
+  process.stderr.write('wrote schemas/fleet.schema.json\n');
+}
