@@ -65,7 +65,8 @@ export class NodeSqliteDialect extends SqliteDialect {
 /** Connection settings applied once per open database: WAL, a busy timeout, foreign keys. */
 export function configureSqlite(db: DatabaseSync, busyTimeoutMs = 5000): void {
   db.exec('PRAGMA journal_mode = WAL');
-  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  const pragma = `PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`;
+  db.exec(pragma);
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA synchronous = NORMAL');
 }
