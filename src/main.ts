@@ -51,6 +51,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const runtimesDir = resolve(env.CLAWPLANE_RUNTIMES_DIR ?? join(opts.dataDir, 'runtimes'));
   const defaultRuntimeVersion = pinnedOpenClaw().default;
   const planning = createPlanning({ repoRoot: REPO_ROOT, stateDirFor: (org, name) => join(opts.dataDir, 'gateways', `${org}--${name}`, 'state'), defaultRuntimeVersion });
+  if (opts.reconcile !== false) planning.warm(defaultRuntimeVersion);
   deps.preflight = (_org, documents) => {
     const plan = planning.plan(documents);
     return [...plan.issues, ...plan.gateways.flatMap((g) => g.issues)];

@@ -12,6 +12,8 @@ import { diffJson } from '../core/json-diff.ts';
 import type { RenderedGateway } from '../core/ports/claw-adapter.ts';
 
 export interface Planning {
+  /** Compile the OpenClaw schema of a version now (6–8 s once) instead of on the first apply. */
+  warm(version: string): void;
   render: (g: EffectiveGateway) => RenderedGateway;
   plan(docs: FleetDocument[]): FleetPlan;
   /** JSON summary for POST /v1/plan; `deployed` gives the config on the target for a diff. */
@@ -25,6 +27,9 @@ export function createPlanning(opts: { repoRoot: string; stateDirFor: (org: stri
   const plan = (docs: FleetDocument[]): FleetPlan =>
     planFleet(docs, { stateDirFor: ({ org, name }) => opts.stateDirFor(org, name), defaultRuntimeVersion: opts.defaultRuntimeVersion, render });
   return {
+    warm: (version) => {
+      validator.validate({}, version);
+    },
     render,
     plan,
     summarize: async (p, deployed) => {

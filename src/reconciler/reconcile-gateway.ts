@@ -99,7 +99,7 @@ const DEFAULTS = {
   configFile: 'openclaw.json',
   tokenEnv: 'OPENCLAW_GATEWAY_TOKEN',
   readyTimeoutMs: 60_000,
-  readyPollMs: 1000,
+  readyPollMs: 250,
   notReadyRequeueMs: 5000,
   crashBackoff: { baseMs: 5000, maxMs: 300_000 } satisfies BackoffOptions,
   crashLoopThreshold: 5,
