@@ -69,7 +69,7 @@ kind: Policy
 metadata: { name: support-models }
 spec:
   scope: { kind: group, name: support }
-  models: { allow: ["openai/*"] }
+  models: { allow: ["anthropic/*"] }
   plugins: { deny: [browser] }
 ---
 apiVersion: clawplane.dev/v1alpha1
@@ -82,12 +82,13 @@ spec:
     const parsed = parseFleet(example + extra, 'fleet.yaml');
     expect(parsed.issues).toEqual([]);
     const plan = planFleet(parsed.documents, { ...opts, render: renderOpenClawConfig });
+    expect(plan.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(plan.ok).toBe(true);
     const support = plan.gateways[1];
     const cfg = JSON.parse(support?.rendered?.files['openclaw.json'] ?? '{}') as {
       agents: { entries: Record<string, { modelPolicy?: { allow: string[] } }> }; plugins?: { deny?: string[] }; bindings: { match: { accountId: string } }[];
     };
-    expect(cfg.agents.entries.helpdesk?.modelPolicy?.allow).toEqual(['openai/gpt-5.4', 'openai/*']);
+    expect(cfg.agents.entries.helpdesk?.modelPolicy?.allow).toEqual(['anthropic/claude-sonnet-4-6', 'anthropic/*']);
     expect(cfg.plugins?.deny).toEqual(['browser']);
     expect(cfg.bindings.map((b) => b.match.accountId)).toContain('*');
     expect(support?.routing.some((r) => r.accountId === '*' && r.source === 'Binding/slack-all')).toBe(true);
