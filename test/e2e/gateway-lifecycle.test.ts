@@ -1,7 +1,7 @@
 // One real OpenClaw gateway through its whole life, driven through the real CLI and API:
 // create → ready → hot apply → port change (restart) → kill -9 (auto-restart) → kill -9 the
 // control plane and start it again (adopted, no duplicate) → stop/start/restart → destroy (archived).
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,16 @@ describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => 
     await waitFor('hot apply', 90_000, ready((g) => g.status?.lastAction === 'hot-applied'));
     expect(pidOf()).toBe(pid);
     expect(readFileSync(join(stateDir, 'openclaw.json'), 'utf8')).toContain('anthropic/claude-haiku-4-5');
+  });
+
+  it('restores a config changed behind its back, and audits it', async () => {
+    const file = join(stateDir, 'openclaw.json');
+    const original = readFileSync(file, 'utf8');
+    chmodSync(file, 0o644);
+    writeFileSync(file, original.replace('anthropic/claude-haiku-4-5', 'anthropic/claude-sonnet-4-6'));
+    await waitFor('drift restored', 120_000, async () => readFileSync(file, 'utf8') === original && (await get()).status?.lastAction === 'drift-restored');
+    const audit = await runCli(['audit', 'list', '--target', 'Gateway/gw1'], env);
+    expect(audit.stdout).toContain('gateway.drift-restore');
   });
 
   it('restarts for a port change', async () => {
