@@ -144,6 +144,20 @@ describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => 
     expect(owners.filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('gateway'))).toEqual([pid]);
   });
 
+  it('converges after the control plane is killed in the middle of a restart', async () => {
+    const file = join(dir, 'fleet.yaml');
+    await writeFile(file, fleet({ model: 'anthropic/claude-haiku-4-5', port: port1 }));
+    expect((await runCli(['apply', '-f', file], env)).code).toBe(0);
+    // the reconciler is now stopping the old process / spawning the new one
+    await waitFor('restart under way', 30_000, async () => (await get()).status?.lastAction === 'restarted' || (await get()).status?.health?.ready === false);
+    await server.stop('SIGKILL');
+    await start();
+    await waitFor('ready on the new port after the crash', 180_000, ready((g) => g.status?.endpoint?.port === port1));
+    await new Promise((r) => setTimeout(r, 3000));
+    const owners = (await processesWithStateDir(stateDir)).filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('gateway'));
+    expect(owners).toEqual([pidOf()]);
+  });
+
   it('stops, starts and restarts through the CLI', async () => {
     const stop = await runCli(['stop', 'gateway/gw1'], env);
     expect(stop.stdout).toContain('gateway/gw1: stopping');
