@@ -15,6 +15,7 @@ import { bootstrapAdmin } from './app/auth-commands.ts';
 import { EventBus } from './app/event-bus.ts';
 import { createApi } from './api/server.ts';
 import { logRedactOptions } from './core/redact.ts';
+import { createLocalSecretStore } from './secrets/local-store.ts';
 import { openStore } from './store/open-store.ts';
 
 export const VERSION = '0.1.0';
@@ -56,12 +57,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const plan = planning.plan(documents);
     return [...plan.issues, ...plan.gateways.flatMap((g) => g.issues)];
   };
-  const runtime = opts.reconcile === false ? undefined : createGatewayRuntime({ deps, dataDir: opts.dataDir, runtimesDir, env, log, planning, defaultRuntimeVersion });
+  const local = createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
+  deps.secretValues = local;
+  const runtime = opts.reconcile === false ? undefined : createGatewayRuntime({ deps, dataDir: opts.dataDir, runtimesDir, env, log, planning, defaultRuntimeVersion, local });
   if (runtime) {
     deps.onChange = runtime.onChange;
     deps.runtime = runtime.ops;
     deps.runtimes = runtime.runtimes;
-    deps.secretValues = runtime.secretValues;
   }
   deps.system = {
     shutdown: async ({ stopGateways }) => {

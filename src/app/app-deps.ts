@@ -19,8 +19,17 @@ export interface AppDeps {
   runtime?: GatewayRuntimeOps;
   system?: SystemOps;
   /** Values of `provider: local` Secrets, kept encrypted by the secrets layer. */
-  secretValues?: { set(org: string, name: string, value: string): Promise<void> };
+  secretValues?: LocalSecretValues;
   runtimes?: RuntimeVersionOps;
+}
+
+/** The local (encrypted) secrets store as the use cases see it: values go in, never come out. */
+export interface LocalSecretValues {
+  set(org: string, name: string, value: string): Promise<void>;
+  /** Returns true when a value was deleted. */
+  delete(org: string, name: string): Promise<boolean>;
+  /** Metadata only: when the value was last written and how many times. */
+  describe(org: string, name: string): Promise<{ updatedAt: string; version: number } | undefined>;
 }
 
 /** What lifecycle verbs need from the runtime side (wired to the reconciler and drivers in main.ts). */
@@ -31,6 +40,11 @@ export interface GatewayRuntimeOps {
   logs(org: string, name: string, opts: { tailLines?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<string>;
   /** Archive and remove an agent's workspace and agent dir on its gateway; returns the archive path. */
   archiveAgent(org: string, gateway: string, agentId: string): Promise<string | undefined>;
+  /**
+   * Replace the gateway's own auth token in the local store with a new random one and enqueue the
+   * gateway (its start env changes, so the reconciler restarts it). Returns the token's new version.
+   */
+  rotateGatewayToken?(org: string, name: string): Promise<{ version: number }>;
 }
 
 export interface SystemOps {

@@ -14,13 +14,14 @@ import { writeStatus } from '../app/resource-commands.ts';
 import type { GatewayStatus } from '../core/status.ts';
 import { createSystemClock } from '../reconciler/clock.ts';
 import { type GatewayController, createGatewayController } from '../reconciler/controller.ts';
-import { createDesiredStateLoader, type DesiredStateLoader } from '../reconciler/desired-state.ts';
+import { GATEWAY_TOKEN_ENV, createDesiredStateLoader, type DesiredStateLoader } from '../reconciler/desired-state.ts';
+import type { DesiredGateway } from '../reconciler/reconcile-gateway.ts';
 import { deploymentId } from '../reconciler/gateway-key.ts';
 import { reconcileGateway } from '../reconciler/reconcile-gateway.ts';
 import { type ProcessDriver, createProcessDriver } from '../runtimes/process/process-driver.ts';
 import { createEnvSecretsProvider } from '../secrets/env-provider.ts';
 import { createFileSecretsProvider } from '../secrets/file-provider.ts';
-import { createLocalSecretStore } from '../secrets/local-store.ts';
+import { type LocalSecretStore, createLocalSecretStore } from '../secrets/local-store.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
 import { generateToken } from '../secrets/token.ts';
 import type { Planning } from './planning.ts';
@@ -56,6 +57,8 @@ export function createGatewayRuntime(opts: {
   planning: Planning;
   defaultRuntimeVersion: string;
   reconcileOptions?: { resyncIntervalMs?: number; crashPollIntervalMs?: number };
+  /** The local secrets store (main.ts shares it with the API); created here when absent. */
+  local?: LocalSecretStore;
 }): GatewayRuntime {
   const { deps, env, log } = opts;
   const baseEnv: Record<string, string> = {};
@@ -64,7 +67,7 @@ export function createGatewayRuntime(opts: {
     dataDir: opts.dataDir, runtimesDir: opts.runtimesDir, nodePath: process.execPath, baseEnv,
     log: log.child({ component: 'process-driver' }),
   });
-  const local = createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
+  const local = opts.local ?? createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
   const resolver = createSecretResolver({
     providers: [local, createEnvSecretsProvider({ env }), createFileSecretsProvider({ allowedRoots: [`${opts.dataDir}/secret-files/{org}`, '/run/secrets/{org}'] })],
   });
@@ -84,13 +87,41 @@ export function createGatewayRuntime(opts: {
     stateDirFor: (org, name) => driver.stateDirFor(deploymentId(org, name)),
     defaultRuntimeVersion: opts.defaultRuntimeVersion,
   });
+  /**
+   * Audit which secrets (names and local versions, never values) the reconciler resolved into a
+   * gateway's start env, only when that set changed: resyncs do not flood the audit log. The
+   * fingerprint that detects changes (it covers env/file values too) stays in memory.
+   */
+  const lastRead = new Map<string, string>();
+  const auditSecretRead = async (org: string, name: string, desired: DesiredGateway): Promise<void> => {
+    const names = [...new Set(desired.rendered.env.filter((e) => desired.env[e.name] !== undefined && !(e.name === GATEWAY_TOKEN_ENV && !desired.effective.spec.env?.[GATEWAY_TOKEN_ENV])).map((e) => e.secret))].sort();
+    const versions: Record<string, number> = {};
+    for (const n of names) {
+      const meta = await local.describe(org, n).catch(() => undefined);
+      if (meta) versions[n] = meta.version;
+    }
+    const ownToken = desired.effective.spec.env?.[GATEWAY_TOKEN_ENV] === undefined;
+    const tokenMeta = ownToken ? await local.describe(org, tokenSecretName(name)).catch(() => undefined) : undefined;
+    const fp = createHash('sha256');
+    for (const [k, v] of Object.entries(desired.env).sort(([a], [b]) => a.localeCompare(b))) fp.update(`${k}\0${v}\0`);
+    const fingerprint = `${names.join(',')}|${fp.digest('hex')}`;
+    const key = `${org}/${name}`;
+    if (lastRead.get(key) === fingerprint) return;
+    lastRead.set(key, fingerprint);
+    const diff = { names, versions, ...(tokenMeta ? { gatewayAuthVersion: tokenMeta.version } : {}) };
+    await deps.store.transaction((repos) => recordAudit(repos, SYSTEM_ACTOR, { org, action: 'secret.read', target: `Gateway/${name}`, diff }, deps.now()));
+  };
   const clock = createSystemClock();
   const emit = (e: { type: string; org: string; gateway: string; message: string; time: string }): void => {
     log.info({ event: e.type, org: e.org, gateway: e.gateway }, e.message);
     deps.events.publish({ type: 'EVENT', org: e.org, kind: 'Gateway', name: e.gateway, reason: e.type, message: e.message, time: e.time });
   };
   const reconcileDeps = {
-    loadDesired: (org: string, name: string) => loader.load(org, name),
+    loadDesired: async (org: string, name: string) => {
+      const desired = await loader.load(org, name);
+      if (desired) await auditSecretRead(org, name, desired).catch((e: unknown) => log.warn({ err: String(e) }, 'secret.read audit failed'));
+      return desired;
+    },
     driver,
     probe: probeOpenClaw,
     lookupReloadKind: (endpoint: { host: string; port: number }, token: string, paths: string[]) => lookupReloadKind(endpoint, token, paths),
@@ -172,7 +203,7 @@ export function createGatewayRuntime(opts: {
 
   return {
     driver, controller, loader,
-    secretValues: { set: (org, name, value) => local.set(org, name, value) },
+    secretValues: local,
     onChange: (change) => {
       loader.invalidate(change.org);
       if (change.kind === 'Gateway') controller.enqueue(change.org, change.name);
@@ -184,6 +215,11 @@ export function createGatewayRuntime(opts: {
       destroy: async (org, name) => {
         const id = deploymentId(org, name);
         const r = await driver.remove(id, { archive: true });
+        // Zero residue: the gateway's own auth token goes with it.
+        lastRead.delete(`${org}/${name}`);
+        if (await local.delete(org, tokenSecretName(name))) {
+          await deps.store.transaction((repos) => recordAudit(repos, SYSTEM_ACTOR, { org, action: 'secret.purge', target: `Gateway/${name}`, diff: { gatewayAuth: 'deleted' } }, deps.now()));
+        }
         if (r.archive) return { archive: r.archive };
         // The reconciler may have removed (and archived) it first: report that archive.
         const dir = join(opts.dataDir, 'archive');
@@ -191,6 +227,12 @@ export function createGatewayRuntime(opts: {
         return mine.length > 0 ? { archive: join(dir, mine[mine.length - 1]!) } : {};
       },
       logs: (org, name, o) => driver.logs(deploymentId(org, name), o),
+      rotateGatewayToken: async (org, name) => {
+        const secret = tokenSecretName(name);
+        await local.set(org, secret, generateToken());
+        controller.enqueue(org, name);
+        return { version: (await local.describe(org, secret))?.version ?? 1 };
+      },
       archiveAgent: (org, gateway, agentId) => driver.archivePaths(deploymentId(org, gateway), [`workspaces/${agentId}`, `agents/${agentId}`], `agent-${agentId}`),
     },
     runtimes: {

@@ -7,7 +7,7 @@ import { listAudit, verifyAudit } from '../../app/audit-commands.ts';
 import { createApiToken, describeActor } from '../../app/auth-commands.ts';
 import type { ChangeEvent } from '../../app/event-bus.ts';
 import { type LifecycleAction, lifecycleActions, runLifecycle } from '../../app/gateway-lifecycle.ts';
-import { setSecretValue } from '../../app/secret-commands.ts';
+import { listSecretValues, purgeSecretValue, rotateGatewayToken, rotateSecretValue, setSecretValue } from '../../app/secret-commands.ts';
 import { explainAgentPolicyCmd, explainGateway, gatewayLogs, planOrganization } from '../../app/plan-commands.ts';
 import { type RouteDef, actorOf, jsonBody, param, parseLabelSelector } from '../api-context.ts';
 
@@ -146,5 +146,24 @@ export const opsRoutes: RouteDef[] = [
       const body = (await jsonBody(c)) as { value?: unknown } | null;
       return c.json(await setSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), body?.value));
     },
+  },
+  {
+    method: 'post', path: '/v1/orgs/:org/secrets/:name/rotate', summary: 'Replace the existing value of a local Secret (body {value}); audited as secret.rotate, never returned', tag: 'secrets', permission: 'org-admin', body: 'json',
+    handler: async (c, s) => {
+      const body = (await jsonBody(c)) as { value?: unknown } | null;
+      return c.json(await rotateSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), body?.value));
+    },
+  },
+  {
+    method: 'delete', path: '/v1/orgs/:org/secrets/:name/value', summary: 'Delete the local value of a Secret (the resource stays); audited as secret.purge', tag: 'secrets', permission: 'org-admin',
+    handler: async (c, s) => c.json(await purgeSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'))),
+  },
+  {
+    method: 'get', path: '/v1/orgs/:org/secret-values', summary: 'Secrets with provider, has-value, updatedAt and version (local); never values', tag: 'secrets', permission: 'read',
+    handler: async (c, s) => c.json({ items: await listSecretValues(s.deps, await actorOf(c, s), param(c, 'org')) }),
+  },
+  {
+    method: 'post', path: '/v1/orgs/:org/gateway-tokens/:name/rotate', summary: "Generate a new auth token for a gateway; it restarts with it and the old one stops working", tag: 'secrets', permission: 'org-admin',
+    handler: async (c, s) => c.json(await rotateGatewayToken(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'))),
   },
 ];

@@ -1,4 +1,4 @@
-// agents add | remove | list, secret set.
+// agents add | remove | list.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
@@ -20,12 +20,6 @@ interface AddOptions {
   secret?: string;
   credentialField: string;
   dryRun?: boolean;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function registerAgentCommands(program: Command, ctx: CliContext): void {
@@ -82,18 +76,5 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       const res = await client.json<{ deleted: { kind: string; name: string }[]; archives?: string[] }>('DELETE', `/v1/orgs/${org}/agents/${encodeURIComponent(name)}`);
       for (const d of res.deleted) ctx.out(`${d.kind.toLowerCase()}/${d.name} deleted`);
       for (const a of res.archives ?? []) ctx.out(`state archived to ${a}`);
-    });
-
-  const secret = program.command('secret').description('Secret values (provider local)');
-  secret
-    .command('set <name>')
-    .description('Set the value of a local Secret, read from stdin (never from the command line)')
-    .action(async (name: string) => {
-      const value = (await readStdin()).replace(/\r?\n$/, '');
-      if (!value) throw new Error('no value on stdin: echo -n VALUE | clawplane secret set NAME');
-      const client = await ctx.client();
-      const org = await resolveOrg(client, ctx.org());
-      await client.json('PUT', `/v1/orgs/${org}/secrets/${encodeURIComponent(name)}/value`, { value });
-      ctx.out(`secret/${name} updated`);
     });
 }
