@@ -16,7 +16,8 @@ import { createSystemClock } from '../reconciler/clock.ts';
 import { type GatewayController, createGatewayController } from '../reconciler/controller.ts';
 import { createDesiredStateLoader, type DesiredStateLoader } from '../reconciler/desired-state.ts';
 import { deploymentId } from '../reconciler/gateway-key.ts';
-import { reconcileGateway } from '../reconciler/reconcile-gateway.ts';
+import { type DesiredGateway, reconcileGateway } from '../reconciler/reconcile-gateway.ts';
+import { applyPinnedRevision, pinnedRevisionOf, planRevision } from '../reconciler/revisions.ts';
 import { type ProcessDriver, createProcessDriver } from '../runtimes/process/process-driver.ts';
 import { createEnvSecretsProvider } from '../secrets/env-provider.ts';
 import { createFileSecretsProvider } from '../secrets/file-provider.ts';
@@ -84,19 +85,53 @@ export function createGatewayRuntime(opts: {
     stateDirFor: (org, name) => driver.stateDirFor(deploymentId(org, name)),
     defaultRuntimeVersion: opts.defaultRuntimeVersion,
   });
+  /** The loader's desired state, with a pinned revision's files and runtime version (ADR 0007). */
+  const loadDesired = async (org: string, name: string): Promise<DesiredGateway | undefined> => {
+    const d = await loader.load(org, name);
+    if (!d) return d;
+    const pinned = pinnedRevisionOf(d.resource);
+    if (pinned === undefined) return d;
+    const rev = await deps.store.transaction((repos) => repos.revisions.get(org, name, pinned));
+    return applyPinnedRevision(d, pinned, rev);
+  };
+  /** Records the applied spec as a revision and marks it known-good once ready; returns its number. */
+  const recordRevision = async (org: string, name: string, desired: DesiredGateway | undefined, status: GatewayStatus): Promise<number | undefined> => {
+    if (!desired) return undefined;
+    return deps.store.transaction(async (repos) => {
+      const revisions = await repos.revisions.list(org, name);
+      const step = planRevision({
+        appliedSpecHash: status.applied?.specHash, ready: status.health?.ready === true && status.phase === 'running', desired,
+        pinned: pinnedRevisionOf(desired.resource), revisions, now: deps.now().toISOString(),
+      });
+      if (step.append) {
+        const rev = await repos.revisions.append(step.append);
+        if (step.appendKnownGood) await repos.revisions.markKnownGood(org, name, rev.number);
+        return rev.number;
+      }
+      if (step.markKnownGood !== undefined) await repos.revisions.markKnownGood(org, name, step.markKnownGood);
+      return step.current ?? (desired.resource.status as { revision?: number } | undefined)?.revision;
+    });
+  };
   const clock = createSystemClock();
   const emit = (e: { type: string; org: string; gateway: string; message: string; time: string }): void => {
     log.info({ event: e.type, org: e.org, gateway: e.gateway }, e.message);
     deps.events.publish({ type: 'EVENT', org: e.org, kind: 'Gateway', name: e.gateway, reason: e.type, message: e.message, time: e.time });
   };
   const reconcileDeps = {
-    loadDesired: (org: string, name: string) => loader.load(org, name),
+    loadDesired,
     driver,
     probe: probeOpenClaw,
     lookupReloadKind: (endpoint: { host: string; port: number }, token: string, paths: string[]) => lookupReloadKind(endpoint, token, paths),
     writeStatus: async (org: string, name: string, status: GatewayStatus): Promise<void> => {
-      const desired = await loader.load(org, name).catch(() => undefined);
+      const desired = await loadDesired(org, name).catch(() => undefined);
+      const revision = await recordRevision(org, name, desired, status).catch((e: unknown) => {
+        log.warn({ org, gateway: name, err: e instanceof Error ? e.message : String(e) }, 'recording the revision failed');
+        return undefined;
+      });
+      const pinnedRevision = desired ? pinnedRevisionOf(desired.resource) : undefined;
       const display = {
+        ...(revision !== undefined ? { revision } : {}),
+        ...(pinnedRevision !== undefined ? { pinnedRevision } : {}),
         runtimeVersion: status.health?.version ?? desired?.effective.runtime.version,
         port: status.endpoint?.port ?? desired?.effective.port,
         agentCount: desired?.effective.agents.length,
@@ -138,7 +173,7 @@ export function createGatewayRuntime(opts: {
     for (const g of gateways) {
       const st = (g.status ?? {}) as { health?: { ready?: boolean }; endpoint?: { host: string; port: number } };
       if (!st.health?.ready || !st.endpoint) continue;
-      const desired = await loader.load(g.metadata.org, g.metadata.name).catch(() => undefined);
+      const desired = await loadDesired(g.metadata.org, g.metadata.name).catch(() => undefined);
       if (!desired) continue;
       const deep = await probeOpenClaw(st.endpoint, desired.env.OPENCLAW_GATEWAY_TOKEN ?? '', { deep: true, timeoutMs: 5000 }).catch(() => undefined);
       if (!deep?.agents) continue;

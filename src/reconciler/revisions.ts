@@ -4,17 +4,10 @@
 import { createHash } from 'node:crypto';
 import { issue } from '../core/issues.ts';
 import type { Revision, RevisionInput } from '../core/ports/store.ts';
-import type { Resource } from '../core/resources.ts';
+import { PINNED_REVISION_ANNOTATION, pinnedRevisionOf } from '../core/revisions.ts';
 import { type DesiredGateway, computeSpecHash } from './reconcile-gateway.ts';
 
-export const PINNED_REVISION_ANNOTATION = 'clawplane.dev/pinned-revision';
-
-/** The revision number a Gateway is pinned to, if any (an unparsable pin counts as none). */
-export function pinnedRevisionOf(resource: Pick<Resource<'Gateway'>, 'metadata'>): number | undefined {
-  const raw = resource.metadata.annotations?.[PINNED_REVISION_ANNOTATION];
-  if (raw === undefined || !/^[1-9][0-9]{0,9}$/.test(raw)) return undefined;
-  return Number(raw);
-}
+export { PINNED_REVISION_ANNOTATION, defaultRollbackTarget, pinnedRevisionOf } from '../core/revisions.ts';
 
 export function configHashOf(files: Record<string, string>, configFile = 'openclaw.json'): string {
   return createHash('sha256').update(files[configFile] ?? '').digest('hex');
@@ -79,10 +72,4 @@ export function planRevision(f: RevisionFacts): RevisionStep {
     },
     ...(f.ready ? { appendKnownGood: true } : {}),
   };
-}
-
-/** The default rollback target: the newest known-good revision older than `current`. */
-export function defaultRollbackTarget(revisions: readonly Revision[], current: number | undefined): Revision | undefined {
-  const before = current ?? Number.POSITIVE_INFINITY;
-  return [...revisions].reverse().find((r) => r.knownGood && r.number < before);
 }
