@@ -8,6 +8,7 @@ import { registerOpsCommands } from './commands/ops-commands.ts';
 import { registerResourceCommands } from './commands/resource-commands.ts';
 import { registerLocalCommands } from './commands/local-commands.ts';
 import { registerAgentCommands } from './commands/agent-commands.ts';
+import { registerRevisionCommands } from './commands/revision-commands.ts';
 import { registerOfflineCommands } from './offline/index.ts';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerOpsCommands(program, ctx);
   registerLocalCommands(program, ctx);
   registerAgentCommands(program, ctx);
+  registerRevisionCommands(program, ctx);
   registerOfflineCommands(program);
   return program;
 }
