@@ -99,10 +99,18 @@ export function createGatewayRuntime(opts: {
     if (!desired) return undefined;
     return deps.store.transaction(async (repos) => {
       const revisions = await repos.revisions.list(org, name);
-      const step = planRevision({
+      const facts = {
         appliedSpecHash: status.applied?.specHash, ready: status.health?.ready === true && status.phase === 'running', desired,
         pinned: pinnedRevisionOf(desired.resource), revisions, now: deps.now().toISOString(),
-      });
+      };
+      let step = planRevision(facts);
+      if (step.append) {
+        // Cause: the newest change a user made in the org (cheap: the tail of the audit log).
+        const head = await repos.audit.head(org);
+        const tail = await repos.audit.list(org, { afterSeq: Math.max(0, head.seq - 50), limit: 50 });
+        const last = tail.reverse().find((e) => e.actor !== SYSTEM_ACTOR.name);
+        if (last) step = planRevision({ ...facts, lastChange: `${last.actor} ${last.action} ${last.target}` });
+      }
       if (step.append) {
         const rev = await repos.revisions.append(step.append);
         if (step.appendKnownGood) await repos.revisions.markKnownGood(org, name, rev.number);

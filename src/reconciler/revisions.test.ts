@@ -45,6 +45,11 @@ describe('planRevision', () => {
     expect(step.append?.files).toEqual(d.rendered.files);
     expect(step.appendKnownGood).toBe(true);
     expect(JSON.stringify(step)).not.toContain('secret');
+    const withChange = planRevision({ appliedSpecHash: d.specHash, ready: false, desired: d, pinned: undefined, revisions: [], now: 't', lastChange: 'alice resource.update Agent/a' });
+    expect(withChange.append?.cause).toBe('generation 4; alice resource.update Agent/a');
+    expect(withChange.appendKnownGood).toBeUndefined();
+    const rollback = planRevision({ appliedSpecHash: d.specHash, ready: false, desired: d, pinned: 2, revisions: [], now: 't' });
+    expect(rollback.append?.cause).toBe('rollback to revision 2');
   });
 
   it('records nothing while the applied spec is not the one loaded now, or nothing was applied', () => {

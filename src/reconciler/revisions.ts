@@ -36,6 +36,8 @@ export interface RevisionFacts {
   pinned: number | undefined;
   revisions: readonly Revision[];
   now: string;
+  /** The newest user change in the org's audit log, e.g. "alice resource.update Agent/helper". */
+  lastChange?: string;
 }
 
 export interface RevisionStep {
@@ -68,7 +70,9 @@ export function planRevision(f: RevisionFacts): RevisionStep {
       runtimeVersion: f.desired.effective.runtime.version,
       files: { ...files },
       envNames: Object.keys(f.desired.env).sort(),
-      cause: f.pinned !== undefined ? `rollback to revision ${f.pinned}` : `generation ${f.desired.resource.metadata.generation}`,
+      cause: f.pinned !== undefined
+        ? `rollback to revision ${f.pinned}`
+        : `generation ${f.desired.resource.metadata.generation}${f.lastChange ? `; ${f.lastChange}` : ''}`,
     },
     ...(f.ready ? { appendKnownGood: true } : {}),
   };
