@@ -15,9 +15,9 @@ import type { GatewayStatus } from '../core/status.ts';
 import { createSystemClock } from '../reconciler/clock.ts';
 import { type GatewayController, createGatewayController } from '../reconciler/controller.ts';
 import { GATEWAY_TOKEN_ENV, createDesiredStateLoader, type DesiredStateLoader } from '../reconciler/desired-state.ts';
-import type { DesiredGateway } from '../reconciler/reconcile-gateway.ts';
 import { deploymentId } from '../reconciler/gateway-key.ts';
-import { reconcileGateway } from '../reconciler/reconcile-gateway.ts';
+import { type DesiredGateway, reconcileGateway } from '../reconciler/reconcile-gateway.ts';
+import { applyPinnedRevision, pinnedRevisionOf, planRevision } from '../reconciler/revisions.ts';
 import { type ProcessDriver, createProcessDriver } from '../runtimes/process/process-driver.ts';
 import { createEnvSecretsProvider } from '../secrets/env-provider.ts';
 import { createFileSecretsProvider } from '../secrets/file-provider.ts';
@@ -111,6 +111,41 @@ export function createGatewayRuntime(opts: {
     const diff = { names, versions, ...(tokenMeta ? { gatewayAuthVersion: tokenMeta.version } : {}) };
     await deps.store.transaction((repos) => recordAudit(repos, SYSTEM_ACTOR, { org, action: 'secret.read', target: `Gateway/${name}`, diff }, deps.now()));
   };
+  /** The loader's desired state, with a pinned revision's files and runtime version (ADR 0007). */
+  const loadDesired = async (org: string, name: string): Promise<DesiredGateway | undefined> => {
+    const d = await loader.load(org, name);
+    if (!d) return d;
+    const pinned = pinnedRevisionOf(d.resource);
+    if (pinned === undefined) return d;
+    const rev = await deps.store.transaction((repos) => repos.revisions.get(org, name, pinned));
+    return applyPinnedRevision(d, pinned, rev);
+  };
+  /** Records the applied spec as a revision and marks it known-good once ready; returns its number. */
+  const recordRevision = async (org: string, name: string, desired: DesiredGateway | undefined, status: GatewayStatus): Promise<number | undefined> => {
+    if (!desired) return undefined;
+    return deps.store.transaction(async (repos) => {
+      const revisions = await repos.revisions.list(org, name);
+      const facts = {
+        appliedSpecHash: status.applied?.specHash, ready: status.health?.ready === true && status.phase === 'running', desired,
+        pinned: pinnedRevisionOf(desired.resource), revisions, now: deps.now().toISOString(),
+      };
+      let step = planRevision(facts);
+      if (step.append) {
+        // Cause: the newest change a user made in the org (cheap: the tail of the audit log).
+        const head = await repos.audit.head(org);
+        const tail = await repos.audit.list(org, { afterSeq: Math.max(0, head.seq - 50), limit: 50 });
+        const last = tail.reverse().find((e) => e.actor !== SYSTEM_ACTOR.name);
+        if (last) step = planRevision({ ...facts, lastChange: `${last.actor} ${last.action} ${last.target}` });
+      }
+      if (step.append) {
+        const rev = await repos.revisions.append(step.append);
+        if (step.appendKnownGood) await repos.revisions.markKnownGood(org, name, rev.number);
+        return rev.number;
+      }
+      if (step.markKnownGood !== undefined) await repos.revisions.markKnownGood(org, name, step.markKnownGood);
+      return step.current ?? (desired.resource.status as { revision?: number } | undefined)?.revision;
+    });
+  };
   const clock = createSystemClock();
   const emit = (e: { type: string; org: string; gateway: string; message: string; time: string }): void => {
     log.info({ event: e.type, org: e.org, gateway: e.gateway }, e.message);
@@ -118,7 +153,7 @@ export function createGatewayRuntime(opts: {
   };
   const reconcileDeps = {
     loadDesired: async (org: string, name: string) => {
-      const desired = await loader.load(org, name);
+      const desired = await loadDesired(org, name);
       if (desired) await auditSecretRead(org, name, desired).catch((e: unknown) => log.warn({ err: String(e) }, 'secret.read audit failed'));
       return desired;
     },
@@ -126,8 +161,15 @@ export function createGatewayRuntime(opts: {
     probe: probeOpenClaw,
     lookupReloadKind: (endpoint: { host: string; port: number }, token: string, paths: string[]) => lookupReloadKind(endpoint, token, paths),
     writeStatus: async (org: string, name: string, status: GatewayStatus): Promise<void> => {
-      const desired = await loader.load(org, name).catch(() => undefined);
+      const desired = await loadDesired(org, name).catch(() => undefined);
+      const revision = await recordRevision(org, name, desired, status).catch((e: unknown) => {
+        log.warn({ org, gateway: name, err: e instanceof Error ? e.message : String(e) }, 'recording the revision failed');
+        return undefined;
+      });
+      const pinnedRevision = desired ? pinnedRevisionOf(desired.resource) : undefined;
       const display = {
+        ...(revision !== undefined ? { revision } : {}),
+        ...(pinnedRevision !== undefined ? { pinnedRevision } : {}),
         runtimeVersion: status.health?.version ?? desired?.effective.runtime.version,
         port: status.endpoint?.port ?? desired?.effective.port,
         agentCount: desired?.effective.agents.length,
@@ -169,7 +211,7 @@ export function createGatewayRuntime(opts: {
     for (const g of gateways) {
       const st = (g.status ?? {}) as { health?: { ready?: boolean }; endpoint?: { host: string; port: number } };
       if (!st.health?.ready || !st.endpoint) continue;
-      const desired = await loader.load(g.metadata.org, g.metadata.name).catch(() => undefined);
+      const desired = await loadDesired(g.metadata.org, g.metadata.name).catch(() => undefined);
       if (!desired) continue;
       const deep = await probeOpenClaw(st.endpoint, desired.env.OPENCLAW_GATEWAY_TOKEN ?? '', { deep: true, timeoutMs: 5000 }).catch(() => undefined);
       if (!deep?.agents) continue;

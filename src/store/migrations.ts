@@ -86,9 +86,34 @@ function initialSchema(dialect: StoreDialect): Migration {
   };
 }
 
+function revisionsSchema(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('revisions')
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('gateway', 'text', (c) => c.notNull())
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('spec_hash', 'text', (c) => c.notNull())
+        .addColumn('config_hash', 'text', (c) => c.notNull())
+        .addColumn('runtime_version', 'text', (c) => c.notNull())
+        .addColumn('files', 'text', (c) => c.notNull())
+        .addColumn('env_names', 'text', (c) => c.notNull())
+        .addColumn('cause', 'text', (c) => c.notNull())
+        .addColumn('known_good', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('revisions_pk', ['org', 'gateway', 'number'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('revisions').execute();
+    },
+  };
+}
+
 /** All migrations by name (applied in name order). */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialSchema(dialect) };
+  return { '0001_initial': initialSchema(dialect), '0002_revisions': revisionsSchema() };
 }
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {

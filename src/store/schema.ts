@@ -57,7 +57,22 @@ export interface RoleGrantsTable {
   role: string;
 }
 
+export interface RevisionsTable {
+  org: string;
+  gateway: string;
+  number: number;
+  created_at: string;
+  spec_hash: string;
+  config_hash: string;
+  runtime_version: string;
+  files: string;
+  env_names: string;
+  cause: string;
+  known_good: number;
+}
+
 export interface Database {
+  revisions: RevisionsTable;
   resources: ResourcesTable;
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;

@@ -431,6 +431,24 @@ describe.each([sqliteBackend, postgresBackend])('Store conformance: $name', (bac
     });
   });
 
+  it('numbers revisions per gateway, keeps them immutable and marks them known-good', async () => {
+    const base = { org: 'rev-org', createdAt: '2026-12-04T16:00:00.000Z', configHash: 'c1', runtimeVersion: '2026.9.6', files: { 'openclaw.json': '{"a":1}', 'workspaces/x/AGENTS.md': '# hi' }, envNames: ['B_TOKEN', 'A_KEY'], cause: 'generation 1' };
+    const r1 = await store.transaction((repos) => repos.revisions.append({ ...base, gateway: 'gw-a', specHash: 's1' }));
+    const r2 = await store.transaction((repos) => repos.revisions.append({ ...base, gateway: 'gw-a', specHash: 's2', cause: 'generation 2' }));
+    const other = await store.transaction((repos) => repos.revisions.append({ ...base, gateway: 'gw-b', specHash: 's9' }));
+    expect([r1.number, r2.number, other.number]).toEqual([1, 2, 1]);
+    expect(r1.knownGood).toBe(false);
+    expect(await store.transaction((repos) => repos.revisions.markKnownGood('rev-org', 'gw-a', 1))).toBe(true);
+    expect(await store.transaction((repos) => repos.revisions.markKnownGood('rev-org', 'gw-a', 7))).toBe(false);
+    const list = await store.transaction((repos) => repos.revisions.list('rev-org', 'gw-a'));
+    expect(list.map((r) => [r.number, r.specHash, r.knownGood, r.cause])).toEqual([[1, 's1', true, 'generation 1'], [2, 's2', false, 'generation 2']]);
+    expect(list[0]!.files).toEqual(base.files);
+    expect(list[0]!.envNames).toEqual(['A_KEY', 'B_TOKEN']);
+    expect(await store.transaction((repos) => repos.revisions.get('rev-org', 'gw-a', 2))).toMatchObject({ number: 2, runtimeVersion: '2026.9.6', configHash: 'c1' });
+    expect(await store.transaction((repos) => repos.revisions.get('rev-org', 'gw-a', 3))).toBeUndefined();
+    expect(await store.transaction((repos) => repos.revisions.list('rev-org', 'nope'))).toEqual([]);
+  });
+
   it('keeps data across reopening, with migrations applied only once', async () => {
     await store.transaction((r) => r.resources.create(gw('reopen', 'kept', {}, { port: 18999 }), T0, 'uid-kept'));
     const second = await env.open();

@@ -63,13 +63,13 @@ function columns(kind: Kind, wide: boolean): { headers: string[]; row: (r: Res) 
   switch (kind) {
     case 'Gateway':
       return {
-        headers: ['NAME', 'STATE', 'VERSION', 'PORT', 'AGENTS', 'HEALTH', 'RESTARTS', 'AGE', ...(wide ? ['GROUP', 'TARGET', 'LABELS', 'MESSAGE'] : [])],
+        headers: ['NAME', 'STATE', 'VERSION', 'PORT', 'AGENTS', 'HEALTH', 'RESTARTS', 'AGE', ...(wide ? ['REVISION', 'GROUP', 'TARGET', 'LABELS', 'MESSAGE'] : [])],
         row: (r) => {
           const s = r.status ?? {};
           return [
             ...base(r), str(s.lifecycle ?? 'pending'), str(s.runtimeVersion ?? (r.spec.runtime as { version?: string } | undefined)?.version),
             str(s.port ?? r.spec.port), str(s.agentCount), healthText(s.health), str(s.restarts ?? 0), ...tail(r),
-            ...(wide ? [str(r.metadata.group), str((r.spec.target as { kind?: string } | undefined)?.kind ?? s.target), labels(r), str(s.message)] : []),
+            ...(wide ? [s.pinnedRevision !== undefined ? `${str(s.revision)} (pinned ${str(s.pinnedRevision)})` : str(s.revision), str(r.metadata.group), str((r.spec.target as { kind?: string } | undefined)?.kind ?? s.target), labels(r), str(s.message)] : []),
           ];
         },
       };

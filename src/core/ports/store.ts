@@ -106,10 +106,44 @@ export interface AuthRepo {
   grantsIn(org: string): Promise<RoleGrant[]>;
 }
 
+/** What a revision records: never secret values (files hold SecretRefs only; env by name). */
+export interface RevisionInput {
+  org: string;
+  gateway: string;
+  createdAt: string;
+  /** The deployment's specHash (covers files, runtime, env values: a hash, never the values). */
+  specHash: string;
+  /** sha256 of the main config file, for display. */
+  configHash: string;
+  runtimeVersion: string;
+  /** Rendered files by relative path (openclaw.json, workspace files). */
+  files: Record<string, string>;
+  envNames: string[];
+  /** What led to it, e.g. "generation 3" or "rollback to 1". */
+  cause: string;
+}
+
+export interface Revision extends RevisionInput {
+  /** 1, 2, 3… per gateway. */
+  number: number;
+  knownGood: boolean;
+}
+
+export interface RevisionRepo {
+  /** Appends with the next number of the gateway (1 for the first). */
+  append(input: RevisionInput): Promise<Revision>;
+  /** Ascending by number. */
+  list(org: string, gateway: string): Promise<Revision[]>;
+  get(org: string, gateway: string, number: number): Promise<Revision | undefined>;
+  /** Sets knownGood; returns false when there is no such revision. */
+  markKnownGood(org: string, gateway: string, number: number): Promise<boolean>;
+}
+
 export interface Repos {
   resources: ResourceRepo;
   audit: AuditRepo;
   auth: AuthRepo;
+  revisions: RevisionRepo;
 }
 
 export interface Store {
