@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, runCli, startServerProcess } from '../helpers/cli.ts';
-import { type GatewayView, RUNTIMES_DIR, api, gatewayEnv, killTree, processesWithStateDir, waitFor } from '../helpers/e2e.ts';
+import { RUNTIMES_DIR, api, gatewayEnv, gatewayView, killTree, processesWithStateDir, waitFor } from '../helpers/e2e.ts';
 import { scanForSecret } from '../helpers/leak-scan.ts';
 
 const port1 = 22000 + Math.floor(Math.random() * 20) * 200;
@@ -52,12 +52,7 @@ describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => 
   let stateDir: string;
   let gatewayToken = '';
 
-  const get = (): Promise<GatewayView> => api<GatewayView>(server.url, server.token, 'GET', '/v1/orgs/e2e/gateways/gw1');
-  const pidOf = (): number => (JSON.parse(readFileSync(join(dir, 'gateways', 'e2e--gw1', 'gateway.json'), 'utf8')) as { pid: number }).pid;
-  const ready = (pred: (g: GatewayView) => boolean = () => true) => async (): Promise<GatewayView | undefined> => {
-    const g = await get();
-    return g.status?.lifecycle === 'running' && g.status.health?.ready && pred(g) ? g : undefined;
-  };
+  const { get, pidOf, ready } = gatewayView(() => server, () => dir, 'e2e', 'gw1');
   const start = async (): Promise<void> => {
     server = await startServerProcess(dir, { env: { CLAWPLANE_RUNTIMES_DIR: RUNTIMES_DIR }, ...(server ? { token: server.token } : {}) });
     env = { CLAWPLANE_URL: server.url, CLAWPLANE_TOKEN: server.token };

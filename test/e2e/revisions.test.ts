@@ -7,29 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, freePort, runCli, startServerProcess } from '../helpers/cli.ts';
-import { RUNTIMES_DIR, api, killTree, processesWithStateDir, waitFor } from '../helpers/e2e.ts';
+import { RUNTIMES_DIR, api, gatewayView, killTree, oneGatewayFleet, processesWithStateDir, waitFor } from '../helpers/e2e.ts';
 
-interface GatewayView {
-  metadata: { annotations?: Record<string, string> };
-  status?: { lifecycle?: string; health?: { ready: boolean }; revision?: number; pinnedRevision?: number };
-}
 interface RevisionRow { number: number; knownGood: boolean; cause: string; configHash: string; runtimeVersion: string; envNames: string[]; current: boolean; pinned: boolean }
 
-function fleet(model: string, port: number): string {
-  return `apiVersion: clawplane.dev/v1alpha1
-kind: Organization
-metadata: { name: rev }
-spec: { displayName: Revisions, defaults: { runtime: { kind: openclaw, version: "2026.9.6" } } }
----
-kind: Gateway
-metadata: { name: gw1 }
-spec: { profile: usecase, port: ${port} }
----
-kind: Agent
-metadata: { name: helper, gateway: gw1 }
-spec: { kind: usecase, purpose: Helps, model: ${model} }
-`;
-}
+const fleet = (model: string, port: number): string => oneGatewayFleet('rev', port, model);
 
 describe('revisions and rollback end to end (real OpenClaw)', () => {
   let dir: string;
@@ -39,13 +21,9 @@ describe('revisions and rollback end to end (real OpenClaw)', () => {
   let port: number;
   let rev1Config = '';
 
-  const get = (): Promise<GatewayView> => api<GatewayView>(server.url, server.token, 'GET', '/v1/orgs/rev/gateways/gw1');
+  const { get, ready } = gatewayView(() => server, () => dir, 'rev', 'gw1');
   const revisions = async (): Promise<RevisionRow[]> => (await api<{ items: RevisionRow[] }>(server.url, server.token, 'GET', '/v1/orgs/rev/gateways/gw1/revisions')).items;
   const deployedConfig = (): string => readFileSync(join(stateDir, 'openclaw.json'), 'utf8');
-  const ready = (pred: (g: GatewayView) => boolean) => async (): Promise<GatewayView | undefined> => {
-    const g = await get();
-    return g.status?.lifecycle === 'running' && g.status.health?.ready && pred(g) ? g : undefined;
-  };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clawplane-rev-'));

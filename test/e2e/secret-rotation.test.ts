@@ -10,24 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClient, connectGateway } from '../../src/adapters/openclaw/probe.ts';
 import { createLocalSecretStore } from '../../src/secrets/local-store.ts';
 import { type ServerProcess, runCli, startServerProcess } from '../helpers/cli.ts';
-import { type GatewayView, RUNTIMES_DIR, api, gatewayEnv, killTree, processesWithStateDir, waitFor } from '../helpers/e2e.ts';
+import { RUNTIMES_DIR, api, gatewayEnv, gatewayView, killTree, oneGatewayFleet, processesWithStateDir, waitFor } from '../helpers/e2e.ts';
 import { scanForSecret } from '../helpers/leak-scan.ts';
 
 const port = 26000 + Math.floor(Math.random() * 40) * 50;
 
-const fleet = `apiVersion: clawplane.dev/v1alpha1
-kind: Organization
-metadata: { name: rot }
-spec: { displayName: Rotation, defaults: { runtime: { kind: openclaw, version: "2026.9.6" } } }
----
-kind: Gateway
-metadata: { name: gw1 }
-spec: { profile: usecase, port: ${port} }
----
-kind: Agent
-metadata: { name: helper, gateway: gw1 }
-spec: { kind: usecase, purpose: Helps, model: anthropic/claude-sonnet-4-6 }
-`;
+const fleet = oneGatewayFleet('rot', port);
 
 interface Audit { action: string; actor: string; target: string; diff: Record<string, unknown> }
 
@@ -38,12 +26,7 @@ describe('gateway token rotation and purge (real OpenClaw)', () => {
   let stateDir: string;
   const endpoint = { host: '127.0.0.1', port };
 
-  const get = (): Promise<GatewayView> => api<GatewayView>(server.url, server.token, 'GET', '/v1/orgs/rot/gateways/gw1');
-  const pidOf = (): number => (JSON.parse(readFileSync(join(dir, 'gateways', 'rot--gw1', 'gateway.json'), 'utf8')) as { pid: number }).pid;
-  const ready = (pred: () => boolean = () => true) => async (): Promise<GatewayView | undefined> => {
-    const g = await get();
-    return g.status?.lifecycle === 'running' && g.status.health?.ready && pred() ? g : undefined;
-  };
+  const { get, pidOf, ready } = gatewayView(() => server, () => dir, 'rot', 'gw1');
   const audit = async (): Promise<Audit[]> => (await api<{ items: Audit[] }>(server.url, server.token, 'GET', '/v1/orgs/rot/audit?target=Gateway/gw1')).items;
   const authenticates = async (token: string): Promise<boolean> => {
     try {

@@ -1,11 +1,12 @@
 // Helpers for end-to-end tests against a real control plane running real gateways.
+import { readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const RUNTIMES_DIR = join(import.meta.dirname, '..', '..', '.tools', 'runtimes');
 
 export interface GatewayView {
-  metadata: { name: string; generation: number };
+  metadata: { name: string; generation: number; annotations?: Record<string, string> };
   spec: Record<string, unknown>;
   status?: {
     lifecycle?: string;
@@ -15,6 +16,8 @@ export interface GatewayView {
     endpoint?: { port: number };
     observedGeneration?: number;
     message?: string;
+    revision?: number;
+    pinnedRevision?: number;
   };
 }
 
@@ -75,4 +78,38 @@ export function killTree(pids: number[]): void {
       // gone
     }
   }
+}
+
+/** A fleet with one organization, one gateway `gw1` and one agent `helper`. */
+export function oneGatewayFleet(org: string, port: number, model = 'anthropic/claude-sonnet-4-6'): string {
+  return `apiVersion: clawplane.dev/v1alpha1
+kind: Organization
+metadata: { name: ${org} }
+spec: { displayName: ${org}, defaults: { runtime: { kind: openclaw, version: "2026.9.6" } } }
+---
+kind: Gateway
+metadata: { name: gw1 }
+spec: { profile: usecase, port: ${port} }
+---
+kind: Agent
+metadata: { name: helper, gateway: gw1 }
+spec: { kind: usecase, purpose: Helps, model: ${model} }
+`;
+}
+
+/** Reads one gateway through the API and its process record from the data dir. */
+export function gatewayView(server: () => { url: string; token: string }, dataDir: () => string, org: string, name: string): {
+  get(): Promise<GatewayView>;
+  pidOf(): number;
+  ready(pred?: (g: GatewayView) => boolean): () => Promise<GatewayView | undefined>;
+} {
+  const get = (): Promise<GatewayView> => api<GatewayView>(server().url, server().token, 'GET', `/v1/orgs/${org}/gateways/${name}`);
+  return {
+    get,
+    pidOf: () => (JSON.parse(readFileSync(join(dataDir(), 'gateways', `${org}--${name}`, 'gateway.json'), 'utf8')) as { pid: number }).pid,
+    ready: (pred = () => true) => async () => {
+      const g = await get();
+      return g.status?.lifecycle === 'running' && g.status.health?.ready && pred(g) ? g : undefined;
+    },
+  };
 }
