@@ -1,6 +1,6 @@
 // Planning and explain for the server: the same pure pipeline as the offline CLI verbs.
 import { join } from 'node:path';
-import { createValidatedRenderer } from '../adapters/openclaw/render-validated.ts';
+import { renderWith } from '../adapters/render-gateway.ts';
 import { createOpenClawSchemaValidator } from '../adapters/openclaw/schema-validate.ts';
 import type { RenderedOpenClaw } from '../adapters/openclaw/render.ts';
 import { explainPath } from '../core/config-layers.ts';
@@ -23,7 +23,7 @@ export interface Planning {
 
 export function createPlanning(opts: { repoRoot: string; stateDirFor: (org: string, name: string) => string; defaultRuntimeVersion: string }): Planning {
   const validator = createOpenClawSchemaValidator(join(opts.repoRoot, 'schemas'));
-  const render = createValidatedRenderer(validator);
+  const render = renderWith(validator);
   const plan = (docs: FleetDocument[]): FleetPlan =>
     planFleet(docs, { stateDirFor: ({ org, name }) => opts.stateDirFor(org, name), defaultRuntimeVersion: opts.defaultRuntimeVersion, render });
   return {

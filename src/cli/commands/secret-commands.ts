@@ -1,6 +1,7 @@
 // secrets set | list | rotate | purge (alias: secret). Values are read from stdin only, never from
 // the command line (shell history, ps) and never printed.
 import type { Command } from 'commander';
+import type { SecretListItem } from '../../app/secret-commands.ts';
 import type { CliContext } from '../cli-context.ts';
 import { formatTable, formatValue } from '../output.ts';
 import { resolveOrg } from '../org.ts';
@@ -17,14 +18,7 @@ async function valueFromStdin(verb: string): Promise<string> {
   return value;
 }
 
-interface ListItem {
-  name: string;
-  provider: string;
-  key?: string;
-  hasValue: boolean | null;
-  updatedAt?: string;
-  version?: number;
-}
+type ListItem = SecretListItem;
 
 export function registerSecretCommands(program: Command, ctx: CliContext): void {
   const secrets = program.command('secrets').alias('secret').description('Secret values: set, list, rotate, purge (values never printed)');

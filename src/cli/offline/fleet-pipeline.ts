@@ -3,14 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderNanoClaw } from '../../adapters/nanoclaw/render.ts';
-import { createValidatedRenderer } from '../../adapters/openclaw/render-validated.ts';
 import { type OpenClawSchemaValidator, createOpenClawSchemaValidator } from '../../adapters/openclaw/schema-validate.ts';
+import { renderWith } from '../../adapters/render-gateway.ts';
 import { checkReferences, parseFleet } from '../../core/fleet-file.ts';
 import { type Issue, hasErrors } from '../../core/issues.ts';
-import type { EffectiveGateway } from '../../core/model.ts';
 import { type FleetPlan, planFleet } from '../../core/plan-fleet.ts';
-import type { RenderedGateway } from '../../core/ports/claw-adapter.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -32,11 +29,7 @@ export function defaultRuntimeVersion(): string {
   return (JSON.parse(readFileSync(join(REPO_ROOT, 'openclaw-versions.json'), 'utf8')) as { default: string }).default;
 }
 
-/** Render with the adapter of the gateway's runtime kind, then validate OpenClaw output against its schema. */
-export function renderWith(validator: OpenClawSchemaValidator): (g: EffectiveGateway) => RenderedGateway {
-  const openclaw = createValidatedRenderer(validator);
-  return (g) => (g.runtime.kind === 'nanoclaw' ? renderNanoClaw(g) : openclaw(g));
-}
+export { renderWith };
 
 export function runPipeline(text: string, filename: string, opts: PipelineOptions = {}): PipelineResult {
   const parsed = parseFleet(text, filename);
