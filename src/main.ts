@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayRuntime } from './composition/gateway-runtime.ts';
 import { createPlanning } from './composition/planning.ts';
+import { createIdentity } from './composition/identity.ts';
 import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -73,9 +74,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return { stopped };
     },
   };
+  deps.identity = createIdentity(env);
   const boot = await bootstrapAdmin(deps, env.CLAWPLANE_BOOTSTRAP_TOKEN);
   const api = createApi({
-    deps, version: VERSION,
+    deps, version: VERSION, ...(env.CLAWPLANE_PUBLIC_URL ? { publicUrl: env.CLAWPLANE_PUBLIC_URL } : {}),
     planOrg: async (org, documents) => planning.summarize(planning.plan(documents), async (gw) => runtime?.driver.readConfig(`${org}--${gw}`)),
     explain: (_org, gateway, path, documents) => planning.explain(documents, gateway, path),
     explainPolicy: (org, agent, documents) => explainAgentPolicy(documents, agent, org),

@@ -3,8 +3,9 @@ import type { Context } from 'hono';
 import type { Actor } from '../app/actor.ts';
 import type { AppDeps } from '../app/app-deps.ts';
 import { AppError } from '../app/app-error.ts';
-import { authenticate } from '../app/auth-commands.ts';
 import type { Issue } from '../core/issues.ts';
+import type { TokenScope } from '../core/scopes.ts';
+import { authenticateRequest } from './request-auth.ts';
 import type { AgentPolicyExplainer, GatewayExplainer, OrgPlanner } from '../app/plan-commands.ts';
 
 export interface ApiServices {
@@ -14,10 +15,12 @@ export interface ApiServices {
   explain?: GatewayExplainer;
   explainPolicy?: AgentPolicyExplainer;
   version: string;
+  /** The externally visible base URL (CLAWPLANE_PUBLIC_URL): https here turns on Secure cookies and HSTS. */
+  publicUrl?: string;
 }
 
-/** admin = global admin (org "*"); org-admin = admin of the organization in the path. */
-export type Permission = 'public' | 'authenticated' | 'read' | 'write' | 'org-admin' | 'admin';
+/** admin = global admin (org "*"); org-admin = admin of the organization in the path; audit = viewer+ or auditor. */
+export type Permission = 'public' | 'authenticated' | 'audit' | 'read' | 'write' | 'org-admin' | 'admin';
 
 export interface RouteDef {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -28,15 +31,15 @@ export interface RouteDef {
   permission: Permission;
   body?: 'document' | 'fleet' | 'json';
   query?: string[];
+  /** Token scope the route needs; by default derived from permission, method and tag (see route-scope.ts). */
+  scope?: TokenScope | 'none';
   handler: (c: Context, s: ApiServices) => Promise<Response>;
 }
 
 export async function actorOf(c: Context, s: ApiServices): Promise<Actor> {
   const cached = c.get('actor') as Actor | undefined;
   if (cached) return cached;
-  const header = c.req.header('authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  const actor = await authenticate(s.deps, m?.[1]);
+  const actor = await authenticateRequest(c, s.deps);
   c.set('actor', actor);
   return actor;
 }

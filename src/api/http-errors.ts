@@ -11,6 +11,7 @@ export const statusOf: Record<AppErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500,
 };
@@ -26,7 +27,10 @@ export function errorResponse(c: Context, code: AppErrorCode, message: string, i
 }
 
 export function toErrorResponse(c: Context, e: unknown): Response {
-  if (isAppError(e)) return errorResponse(c, e.code, e.message, e.issues);
+  if (isAppError(e)) {
+    if (e.retryAfterSeconds !== undefined) c.header('retry-after', String(e.retryAfterSeconds));
+    return errorResponse(c, e.code, e.message, e.issues);
+  }
   if (e instanceof SyntaxError) return errorResponse(c, 'invalid', `malformed JSON body: ${e.message}`);
   const log = c.get('log') as { error: (o: unknown, m: string) => void } | undefined;
   log?.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 'internal error');

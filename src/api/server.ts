@@ -9,7 +9,11 @@ import type { Logger } from 'pino';
 import { type ApiServices, type RouteDef, actorOf } from './api-context.ts';
 import { errorResponse, toErrorResponse } from './http-errors.ts';
 import { buildOpenApi } from './openapi.ts';
+import { mountDashboard } from './dashboard.ts';
+import { enforceRouteScope } from './route-scope.ts';
+import { identityRoutes } from './routes/identity-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
+import { securityHeaders } from './security-headers.ts';
 import { resourceRoutes } from './routes/resource-routes.ts';
 import { revisionRoutes } from './routes/revision-routes.ts';
 import { systemRoutes } from './routes/system-routes.ts';
@@ -18,13 +22,13 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_FLEET_BYTES = 8 * 1024 * 1024;
 
 /** Every route of the API, in matching order (fixed paths before parameterised ones). */
-export const apiRoutes: RouteDef[] = [...systemRoutes, ...revisionRoutes, ...opsRoutes, ...resourceRoutes];
+export const apiRoutes: RouteDef[] = [...systemRoutes, ...identityRoutes, ...revisionRoutes, ...opsRoutes, ...resourceRoutes];
 
 function docsPage(): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Clawplane API</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script></body></html>`;
+<script src="/docs/assets/init.js"></script></body></html>`;
 }
 
 export function createApi(services: ApiServices, log: Logger): Hono {
@@ -43,6 +47,7 @@ export function createApi(services: ApiServices, log: Logger): Hono {
     c.res.headers.set('x-request-id', requestId);
     child.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
+  app.use('*', securityHeaders(services));
   const limit = (maxSize: number) =>
     bodyLimit({ maxSize, onError: (c) => errorResponse(c, 'too_large', `request body is larger than ${maxSize} bytes`) });
   app.use('/v1/apply', limit(MAX_FLEET_BYTES));
@@ -58,6 +63,7 @@ export function createApi(services: ApiServices, log: Logger): Hono {
   app.get('/docs', (c) => c.html(docsPage()));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
+    if (file === 'init.js') return c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });\n", 200, { 'content-type': 'text/javascript' });
     if (!/^swagger-ui(-bundle)?\.(css|js)$/.test(file)) return errorResponse(c, 'not_found', 'no such asset');
     const body = await readFile(join(swaggerDir, file));
     return c.body(body, 200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
@@ -65,10 +71,11 @@ export function createApi(services: ApiServices, log: Logger): Hono {
 
   for (const r of apiRoutes) {
     app.on(r.method.toUpperCase(), r.path, async (c) => {
-      if (r.permission !== 'public') await actorOf(c, services);
+      if (r.permission !== 'public') c.set('actor', enforceRouteScope(await actorOf(c, services), r));
       return r.handler(c, services);
     });
   }
+  mountDashboard(app);
   app.notFound((c) => errorResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => toErrorResponse(c, e));
   return app;

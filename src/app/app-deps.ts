@@ -3,6 +3,7 @@ import type { Issue } from '../core/issues.ts';
 import type { FleetDocument } from '../core/fleet-file.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { EventBus } from './event-bus.ts';
+import type { IdentityOptions } from './identity-options.ts';
 
 export interface AppDeps {
   store: Store;
@@ -21,6 +22,8 @@ export interface AppDeps {
   /** Values of `provider: local` Secrets, kept encrypted by the secrets layer. */
   secretValues?: LocalSecretValues;
   runtimes?: RuntimeVersionOps;
+  /** Passwords, sessions and SSO (defaults when absent: OWASP scrypt, 30 min idle / 12 h sessions, no SSO). */
+  identity?: IdentityOptions;
 }
 
 /** The local (encrypted) secrets store as the use cases see it: values go in, never come out. */

@@ -3,10 +3,11 @@
 import { checkReferences, type FleetDocument } from '../core/fleet-file.ts';
 import { hasErrors, type Issue } from '../core/issues.ts';
 import { type DiffEntry, diffJson } from '../core/json-diff.ts';
-import { type Kind, type Resource, kindNames } from '../core/resources.ts';
+import { type Kind, type Resource, type Role, kindNames } from '../core/resources.ts';
 import { type Repos, StoreConflict } from '../core/ports/store.ts';
 import { type Actor, authorize, isGlobalAdmin } from './actor.ts';
 import type { AppDeps } from './app-deps.ts';
+import { assertAgentMayChange } from './agent-guard.ts';
 import { AppError } from './app-error.ts';
 import { recordAudit } from './record-audit.ts';
 import { listAll, loadOrgDocuments } from './org-state.ts';
@@ -56,6 +57,7 @@ function authorizeDocument(actor: Actor, doc: FleetDocument, existingOrg: boolea
     return;
   }
   authorize(actor, org, doc.kind === 'RoleBinding' && !unchanged ? 'admin' : 'write');
+  if (!unchanged) assertAgentMayChange(actor, org, doc.kind, doc.metadata.name);
 }
 
 async function checkAgainstStore(repos: Repos, deps: AppDeps, documents: FleetDocument[]): Promise<Issue[]> {
@@ -130,7 +132,7 @@ export async function applyDocuments(
         }
         items.push(item);
       }
-      if (d.kind === 'RoleBinding' && !opts.dryRun) await applyRoleBinding(repos, deps, org, d.spec as { user: string; role: 'admin' | 'operator' | 'viewer' }, now);
+      if (d.kind === 'RoleBinding' && !opts.dryRun) await applyRoleBinding(repos, deps, org, d.spec as { user: string; role: Role }, now, actor);
     }
     return { dryRun: Boolean(opts.dryRun), items, warnings: issues.filter((i) => i.severity !== 'error') };
   }).catch((e: unknown) => {
@@ -148,8 +150,10 @@ export async function applyDocuments(
   return result;
 }
 
-async function applyRoleBinding(repos: Repos, deps: AppDeps, org: string, spec: { user: string; role: 'admin' | 'operator' | 'viewer' }, now: Date): Promise<void> {
+async function applyRoleBinding(repos: Repos, deps: AppDeps, org: string, spec: { user: string; role: Role }, now: Date, actor: Actor): Promise<void> {
   let user = await repos.auth.getUserByName(spec.user);
   if (!user) user = await repos.auth.createUser({ id: deps.newId(), name: spec.user, createdAt: now.toISOString() });
+  const before = (await repos.auth.grantsOf(user.id)).find((g) => g.org === org)?.role ?? null;
   await repos.auth.grant({ userId: user.id, org, role: spec.role });
+  if (before !== spec.role) await recordAudit(repos, actor, { org, action: 'role.change', target: `User/${spec.user}`, diff: { from: before, to: spec.role, source: 'RoleBinding' } }, now);
 }

@@ -4,12 +4,12 @@ import { type Actor, authorize } from './actor.ts';
 import type { AppDeps } from './app-deps.ts';
 
 export async function listAudit(deps: AppDeps, actor: Actor, org: string, opts: { afterSeq?: number; limit?: number; target?: string } = {}): Promise<AuditEvent[]> {
-  authorize(actor, org, 'read');
+  authorize(actor, org, 'audit');
   return deps.store.transaction((repos) => repos.audit.list(org, { limit: Math.min(opts.limit ?? 100, 1000), ...(opts.afterSeq !== undefined ? { afterSeq: opts.afterSeq } : {}), ...(opts.target ? { target: opts.target } : {}) }));
 }
 
 export async function verifyAudit(deps: AppDeps, actor: Actor, org: string): Promise<ReturnType<typeof verifyAuditChain>> {
-  authorize(actor, org, 'read');
+  authorize(actor, org, 'audit');
   const events: AuditEvent[] = [];
   const head = await deps.store.transaction(async (repos) => {
     let after = 0;

@@ -3,6 +3,7 @@ import type { Kind, Resource } from '../core/resources.ts';
 import { type ListOptions, type Page, StoreConflict, StoreInvalidInput } from '../core/ports/store.ts';
 import { type Actor, authorize, visibleOrgs } from './actor.ts';
 import type { AppDeps } from './app-deps.ts';
+import { assertAgentMayChange } from './agent-guard.ts';
 import { AppError } from './app-error.ts';
 import { listAll } from './org-state.ts';
 import { recordAudit } from './record-audit.ts';
@@ -70,6 +71,7 @@ export async function deleteResource(
   opts: { expectedVersion?: number; requestId?: string } = {},
 ): Promise<DeleteResult> {
   authorize(actor, org, kind === 'Organization' || kind === 'RoleBinding' ? 'admin' : 'write');
+  assertAgentMayChange(actor, org, kind, name);
   const children = await dependents(deps, org, kind, name);
   if (kind === 'Organization' && children.length > 0) {
     throw new AppError('conflict', `organization "${org}" still has ${children.length} resource(s); delete them first`);

@@ -244,7 +244,7 @@ const rolloutSpec = z
   })
   .strict();
 
-export const roles = ['admin', 'operator', 'viewer'] as const;
+export const roles = ['admin', 'operator', 'viewer', 'auditor'] as const;
 export type Role = (typeof roles)[number];
 const roleBindingSpec = z.object({ user: z.string().min(1).max(256), role: z.enum(roles) }).strict();
 

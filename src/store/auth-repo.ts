@@ -4,7 +4,13 @@ import { type ApiTokenRecord, type AuthRepo, type RoleGrant, StoreConflict, type
 import type { ApiTokensTable, Database, RoleGrantsTable, UsersTable } from './schema.ts';
 
 function toUser(row: Selectable<UsersTable>): User {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
+  return { id: row.id, name: row.name, createdAt: row.created_at, ...(row.oidc_subject !== null ? { oidcSubject: row.oidc_subject } : {}) };
+}
+
+function parseScopes(raw: string | null): string[] | undefined {
+  if (raw === null) return undefined;
+  const v = JSON.parse(raw) as unknown;
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 }
 
 function toToken(row: Selectable<ApiTokensTable>): ApiTokenRecord {
@@ -15,6 +21,9 @@ function toToken(row: Selectable<ApiTokensTable>): ApiTokenRecord {
     description: row.description,
     ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
     createdAt: row.created_at,
+    ...(row.scopes !== null ? { scopes: parseScopes(row.scopes) ?? [] } : {}),
+    ...(row.org !== null ? { org: row.org } : {}),
+    ...(row.agent !== null ? { agent: row.agent } : {}),
   };
 }
 
@@ -32,7 +41,7 @@ export function createAuthRepo(db: Kysely<Database>): AuthRepo {
     async createUser(user) {
       const res = await db
         .insertInto('users')
-        .values({ id: user.id, name: user.name, created_at: user.createdAt })
+        .values({ id: user.id, name: user.name, created_at: user.createdAt, password_hash: null, oidc_subject: user.oidcSubject ?? null })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) throw new StoreConflict(`user ${user.name} already exists`);
@@ -64,6 +73,9 @@ export function createAuthRepo(db: Kysely<Database>): AuthRepo {
           description: token.description,
           expires_at: token.expiresAt ?? null,
           created_at: token.createdAt,
+          scopes: token.scopes ? JSON.stringify(token.scopes) : null,
+          org: token.org ?? null,
+          agent: token.agent ?? null,
         })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
@@ -104,6 +116,41 @@ export function createAuthRepo(db: Kysely<Database>): AuthRepo {
 
     async grantsIn(org) {
       return (await db.selectFrom('role_grants').selectAll().where('org', '=', org).orderBy('user_id').execute()).map(toGrant);
+    },
+
+    async deleteUser(id) {
+      await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await db.deleteFrom('api_tokens').where('user_id', '=', id).execute();
+      await db.deleteFrom('role_grants').where('user_id', '=', id).execute();
+      const res = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+
+    async getPasswordHash(userId) {
+      const row = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
+      return row?.password_hash ?? undefined;
+    },
+
+    async setPasswordHash(userId, hash) {
+      await requireUser(userId);
+      await db.updateTable('users').set({ password_hash: hash ?? null }).where('id', '=', userId).execute();
+    },
+
+    async getUserByOidcSubject(subject) {
+      const row = await db.selectFrom('users').selectAll().where('oidc_subject', '=', subject).executeTakeFirst();
+      return row ? toUser(row) : undefined;
+    },
+
+    async setOidcSubject(userId, subject) {
+      await requireUser(userId);
+      const taken = await db.selectFrom('users').select('id').where('oidc_subject', '=', subject).where('id', '!=', userId).executeTakeFirst();
+      if (taken) throw new StoreConflict(`OIDC subject is already linked to another user`);
+      await db.updateTable('users').set({ oidc_subject: subject }).where('id', '=', userId).execute();
+    },
+
+    async getToken(id) {
+      const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toToken(row) : undefined;
     },
   };
 }

@@ -111,9 +111,46 @@ function revisionsSchema(): Migration {
   };
 }
 
+function identitySchema(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('users').addColumn('password_hash', 'text').execute();
+      await db.schema.alterTable('users').addColumn('oidc_subject', 'text').execute();
+      await db.schema.createIndex('users_oidc_subject').on('users').column('oidc_subject').unique().execute();
+      await db.schema.alterTable('api_tokens').addColumn('scopes', 'text').execute();
+      await db.schema.alterTable('api_tokens').addColumn('org', 'text').execute();
+      await db.schema.alterTable('api_tokens').addColumn('agent', 'text').execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+      await db.schema
+        .createTable('login_throttle')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('locked_until', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('login_throttle').execute();
+      await db.schema.dropTable('sessions').execute();
+      await db.schema.dropIndex('users_oidc_subject').execute();
+      for (const c of ['scopes', 'org', 'agent']) await db.schema.alterTable('api_tokens').dropColumn(c).execute();
+      for (const c of ['password_hash', 'oidc_subject']) await db.schema.alterTable('users').dropColumn(c).execute();
+    },
+  };
+}
+
 /** All migrations by name (applied in name order). */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialSchema(dialect), '0002_revisions': revisionsSchema() };
+  return { '0001_initial': initialSchema(dialect), '0002_revisions': revisionsSchema(), '0004_identity': identitySchema() };
 }
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {

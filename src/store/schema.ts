@@ -40,6 +40,8 @@ export interface UsersTable {
   id: string;
   name: string;
   created_at: string;
+  password_hash: string | null;
+  oidc_subject: string | null;
 }
 
 export interface ApiTokensTable {
@@ -49,6 +51,25 @@ export interface ApiTokensTable {
   description: string;
   expires_at: string | null;
   created_at: string;
+  scopes: string | null;
+  org: string | null;
+  agent: string | null;
+}
+
+export interface SessionsTable {
+  hash: string;
+  user_id: string;
+  method: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  updated_at: string;
 }
 
 export interface RoleGrantsTable {
@@ -79,6 +100,8 @@ export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   role_grants: RoleGrantsTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

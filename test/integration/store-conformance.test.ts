@@ -431,6 +431,56 @@ describe.each([sqliteBackend, postgresBackend])('Store conformance: $name', (bac
     });
   });
 
+  it('stores password hashes, OIDC subjects, scoped tokens, sessions and login throttling (migration 0004)', async () => {
+    await store.transaction(async (r) => {
+      await r.auth.createUser({ id: 'id-u1', name: 'carol', createdAt: T0 });
+      await r.auth.createUser({ id: 'id-u2', name: 'dave', createdAt: T0, oidcSubject: 'https://idp|dave' });
+    });
+    await store.transaction(async (r) => {
+      expect(await r.auth.getPasswordHash('id-u1')).toBeUndefined();
+      await r.auth.setPasswordHash('id-u1', 'scrypt$17$8$1$c2FsdA$aGFzaA');
+      expect(await r.auth.getPasswordHash('id-u1')).toBe('scrypt$17$8$1$c2FsdA$aGFzaA');
+      expect((await r.auth.getUser('id-u1'))).toEqual({ id: 'id-u1', name: 'carol', createdAt: T0 });
+      expect(await r.auth.getUserByOidcSubject('https://idp|dave')).toMatchObject({ id: 'id-u2', name: 'dave', oidcSubject: 'https://idp|dave' });
+      await r.auth.setOidcSubject('id-u1', 'https://idp|carol');
+      expect((await r.auth.getUserByOidcSubject('https://idp|carol'))?.name).toBe('carol');
+      await r.auth.setPasswordHash('id-u1', undefined);
+      expect(await r.auth.getPasswordHash('id-u1')).toBeUndefined();
+    });
+    await expect(store.transaction((r) => r.auth.setOidcSubject('id-u1', 'https://idp|dave'))).rejects.toThrow(StoreConflict);
+    await store.transaction(async (r) => {
+      await r.auth.createToken({ id: 'id-t1', userId: 'id-u1', hash: 'e'.repeat(64), description: 'scoped', createdAt: T0, scopes: ['read', 'audit:read'], org: 'acme', agent: 'helpdesk' });
+      expect(await r.auth.getToken('id-t1')).toEqual({ id: 'id-t1', userId: 'id-u1', hash: 'e'.repeat(64), description: 'scoped', createdAt: T0, scopes: ['read', 'audit:read'], org: 'acme', agent: 'helpdesk' });
+      expect(await r.auth.getToken('nope')).toBeUndefined();
+      await r.sessions.create({ hash: 'f'.repeat(64), userId: 'id-u1', method: 'password', createdAt: T0, lastSeenAt: T0, expiresAt: T1 });
+      await r.sessions.create({ hash: '1'.repeat(64), userId: 'id-u1', method: 'oidc', createdAt: T0, lastSeenAt: T0, expiresAt: T1 });
+      await r.sessions.touch('f'.repeat(64), T1);
+      expect(await r.sessions.find('f'.repeat(64))).toEqual({ hash: 'f'.repeat(64), userId: 'id-u1', method: 'password', createdAt: T0, lastSeenAt: T1, expiresAt: T1 });
+      expect(await r.sessions.delete('f'.repeat(64))).toBe(true);
+      expect(await r.sessions.delete('f'.repeat(64))).toBe(false);
+      expect(await r.sessions.find('f'.repeat(64))).toBeUndefined();
+      await r.auth.grant({ userId: 'id-u1', org: 'acme', role: 'auditor' });
+      expect(await r.auth.grantsOf('id-u1')).toEqual([{ userId: 'id-u1', org: 'acme', role: 'auditor' }]);
+    });
+    await expect(store.transaction((r) => r.sessions.create({ hash: '2'.repeat(64), userId: 'ghost', method: 'password', createdAt: T0, lastSeenAt: T0, expiresAt: T1 }))).rejects.toThrow(StoreConflict);
+    await store.transaction(async (r) => {
+      expect(await r.auth.deleteUser('id-u1')).toBe(true);
+      expect(await r.auth.deleteUser('id-u1')).toBe(false);
+      expect(await r.sessions.find('1'.repeat(64))).toBeUndefined();
+      expect(await r.auth.getToken('id-t1')).toBeUndefined();
+      expect(await r.auth.grantsOf('id-u1')).toEqual([]);
+      expect(await r.sessions.deleteForUser('id-u2')).toBe(0);
+    });
+    await store.transaction(async (r) => {
+      expect(await r.loginThrottle.get('user:carol')).toBeUndefined();
+      await r.loginThrottle.put({ key: 'user:carol', failures: 1, updatedAt: T0 });
+      await r.loginThrottle.put({ key: 'user:carol', failures: 6, lockedUntil: T1, updatedAt: T1 });
+      expect(await r.loginThrottle.get('user:carol')).toEqual({ key: 'user:carol', failures: 6, lockedUntil: T1, updatedAt: T1 });
+      await r.loginThrottle.clear('user:carol');
+      expect(await r.loginThrottle.get('user:carol')).toBeUndefined();
+    });
+  });
+
   it('numbers revisions per gateway, keeps them immutable and marks them known-good', async () => {
     const base = { org: 'rev-org', createdAt: '2026-12-04T16:00:00.000Z', configHash: 'c1', runtimeVersion: '2026.9.6', files: { 'openclaw.json': '{"a":1}', 'workspaces/x/AGENTS.md': '# hi' }, envNames: ['B_TOKEN', 'A_KEY'], cause: 'generation 1' };
     const r1 = await store.transaction((repos) => repos.revisions.append({ ...base, gateway: 'gw-a', specHash: 's1' }));

@@ -1,10 +1,10 @@
 // Audit, auth, lifecycle verbs, logs, events and plan.
 import type { Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
-import { roleIn } from '../../app/actor.ts';
+import { canRead, roleIn } from '../../app/actor.ts';
 import { AppError } from '../../app/app-error.ts';
 import { listAudit, verifyAudit } from '../../app/audit-commands.ts';
-import { createApiToken, describeActor } from '../../app/auth-commands.ts';
+import { describeActor } from '../../app/auth-commands.ts';
 import type { ChangeEvent } from '../../app/event-bus.ts';
 import { type LifecycleAction, lifecycleActions, runLifecycle } from '../../app/gateway-lifecycle.ts';
 import { listSecretValues, purgeSecretValue, rotateGatewayToken, rotateSecretValue, setSecretValue } from '../../app/secret-commands.ts';
@@ -31,22 +31,7 @@ export const opsRoutes: RouteDef[] = [
     handler: async (c, s) => c.json(describeActor(await actorOf(c, s))),
   },
   {
-    method: 'post', path: '/v1/tokens', summary: 'Create an API token (for yourself; global admins: for any user)', tag: 'auth', permission: 'authenticated', body: 'json',
-    handler: async (c, s) => {
-      const body = (await jsonBody(c)) as { user?: unknown; description?: unknown; expiresInDays?: unknown };
-      if (body === null || typeof body !== 'object') throw new AppError('invalid', 'body must be an object');
-      const opts: { user?: string; description?: string; expiresInDays?: number } = {};
-      if (typeof body.user === 'string') opts.user = body.user;
-      if (typeof body.description === 'string') opts.description = body.description;
-      if (body.expiresInDays !== undefined) {
-        if (typeof body.expiresInDays !== 'number') throw new AppError('invalid', 'expiresInDays must be a number');
-        opts.expiresInDays = body.expiresInDays;
-      }
-      return c.json(await createApiToken(s.deps, await actorOf(c, s), opts), 201);
-    },
-  },
-  {
-    method: 'get', path: '/v1/orgs/:org/audit', summary: 'Audit events, oldest first (afterSeq, limit, target)', tag: 'audit', permission: 'read', query: ['afterSeq', 'limit', 'target'],
+    method: 'get', path: '/v1/orgs/:org/audit', summary: 'Audit events, oldest first (afterSeq, limit, target)', tag: 'audit', permission: 'audit', query: ['afterSeq', 'limit', 'target'],
     handler: async (c, s) => {
       const afterSeq = intQuery(c, 'afterSeq', Number.MAX_SAFE_INTEGER);
       const limit = intQuery(c, 'limit', 1000);
@@ -55,7 +40,7 @@ export const opsRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'get', path: '/v1/orgs/:org/audit-verify', summary: 'Verify the audit hash chain', tag: 'audit', permission: 'read',
+    method: 'get', path: '/v1/orgs/:org/audit-verify', summary: 'Verify the audit hash chain', tag: 'audit', permission: 'audit',
     handler: async (c, s) => c.json(await verifyAudit(s.deps, await actorOf(c, s), param(c, 'org'))),
   },
   {
@@ -98,7 +83,7 @@ export const opsRoutes: RouteDef[] = [
         const queue: ChangeEvent[] = [];
         let wake: (() => void) | undefined;
         const unsubscribe = s.deps.events.subscribe((e) => {
-          if ((org && e.org !== org) || !roleIn(actor, e.org)) return;
+          if ((org && e.org !== org) || !canRead(actor, e.org)) return;
           queue.push(e);
           wake?.();
         });

@@ -1,6 +1,7 @@
 // Persistence port. Implemented by src/store (SQLite via node:sqlite, PostgreSQL via pg) over Kysely.
 // Every repository call happens inside `Store.transaction`; repositories are bound to it.
 import type { Kind, Resource, Role } from '../resources.ts';
+import type { LoginThrottleRepo, SessionRepo } from './identity-store.ts';
 
 export interface ListOptions {
   /** Equality selector, e.g. {env: "prod"}; all pairs must match. */
@@ -72,6 +73,8 @@ export interface User {
   id: string;
   name: string;
   createdAt: string;
+  /** "issuer|sub" of the OIDC identity this user was provisioned from (never a secret). */
+  oidcSubject?: string;
 }
 
 export interface ApiTokenRecord {
@@ -82,6 +85,12 @@ export interface ApiTokenRecord {
   description: string;
   expiresAt?: string;
   createdAt: string;
+  /** Scopes the token is limited to (see src/core/scopes.ts); absent = everything its user may do. */
+  scopes?: string[];
+  /** Limits the token to one organization. */
+  org?: string;
+  /** Binds the token to an Agent principal (name in `org`): it can never change that agent's own permissions. */
+  agent?: string;
 }
 
 export interface RoleGrant {
@@ -104,6 +113,14 @@ export interface AuthRepo {
   revoke(userId: string, org: string): Promise<boolean>;
   grantsOf(userId: string): Promise<RoleGrant[]>;
   grantsIn(org: string): Promise<RoleGrant[]>;
+  /** Deletes the user with its tokens, grants and sessions. */
+  deleteUser(id: string): Promise<boolean>;
+  /** The KDF string ("scrypt$…") or undefined when the user has no password (SSO only). */
+  getPasswordHash(userId: string): Promise<string | undefined>;
+  setPasswordHash(userId: string, hash: string | undefined): Promise<void>;
+  getUserByOidcSubject(subject: string): Promise<User | undefined>;
+  setOidcSubject(userId: string, subject: string): Promise<void>;
+  getToken(id: string): Promise<ApiTokenRecord | undefined>;
 }
 
 /** What a revision records: never secret values (files hold SecretRefs only; env by name). */
@@ -144,6 +161,8 @@ export interface Repos {
   audit: AuditRepo;
   auth: AuthRepo;
   revisions: RevisionRepo;
+  sessions: SessionRepo;
+  loginThrottle: LoginThrottleRepo;
 }
 
 export interface Store {
