@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { ApiError, Client, resolveConnection } from './client.ts';
 import type { CliContext } from './cli-context.ts';
+import { registerIdentityCommands } from './commands/identity-commands.ts';
 import { registerOpsCommands } from './commands/ops-commands.ts';
 import { registerResourceCommands } from './commands/resource-commands.ts';
 import { registerLocalCommands } from './commands/local-commands.ts';
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerResourceCommands(program, ctx);
   registerOpsCommands(program, ctx);
+  registerIdentityCommands(program, ctx);
   registerLocalCommands(program, ctx);
   registerAgentCommands(program, ctx);
   registerSecretCommands(program, ctx);

@@ -37,19 +37,6 @@ export function registerOpsCommands(program: Command, ctx: CliContext): void {
     ctx.out(`${me.name}: ${me.grants.map((g) => `${g.role} in ${g.org === '*' ? 'every organization' : g.org}`).join(', ') || 'no roles'}`);
   });
 
-  const token = program.command('token').description('API tokens');
-  token
-    .command('create')
-    .description('Create an API token (printed once)')
-    .option('--user <name>', 'for another user (global admins)')
-    .option('--description <text>')
-    .option('--expires-in-days <n>', 'expiry in days', (v) => Number(v))
-    .action(async (o: { user?: string; description?: string; expiresInDays?: number }) => {
-      const res = await (await ctx.client()).json<{ token: string; user: string; expiresAt?: string }>('POST', '/v1/tokens', o);
-      ctx.err(`token for ${res.user}${res.expiresAt ? `, expires ${res.expiresAt}` : ''}:`);
-      ctx.out(res.token);
-    });
-
   const audit = program.command('audit').description('The tamper-evident audit log');
   audit
     .command('list')
