@@ -72,6 +72,7 @@ export async function loginWithPassword(
   const later = deps.now();
   if (!ok || !pre.user || !pre.hash) {
     const locked = await deps.store.transaction(async (repos) => {
+      await repos.loginThrottle.purgeStale(new Date(later.getTime() - 2 * 60 * 60_000).toISOString(), later.toISOString());
       const u = recordFailure(await repos.loginThrottle.get(userKey), userKey, USER_THROTTLE, later);
       const i = recordFailure(await repos.loginThrottle.get(ipKey), ipKey, IP_THROTTLE, later);
       await repos.loginThrottle.put(u.next);
@@ -91,6 +92,7 @@ export async function loginWithPassword(
   const user = pre.user;
   return deps.store.transaction(async (repos) => {
     await repos.loginThrottle.clear(userKey);
+    await repos.sessions.purgeExpired(later.toISOString(), new Date(later.getTime() - (deps.identity?.sessionIdleMs ?? SESSION_IDLE_MS)).toISOString());
     const session = await openSession(repos, deps, user.id, user.name, 'password', later);
     await auditAuthEvent(repos, user.name, auditOrgsOf(pre.grants), { action: 'auth.login', target: `User/${user.name}`, diff: { method: 'password', clientAddress: input.clientAddress }, requestId: input.requestId }, later);
     return session;

@@ -26,6 +26,10 @@ export function createSessionRepo(db: Kysely<Database>): SessionRepo {
       const res = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
       return Number(res.numDeletedRows);
     },
+    async purgeExpired(now, idleBefore) {
+      const res = await db.deleteFrom('sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleBefore)])).executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
   };
 }
 
@@ -41,6 +45,14 @@ export function createLoginThrottleRepo(db: Kysely<Database>): LoginThrottleRepo
     },
     async clear(key) {
       await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+    },
+    async purgeStale(before, now) {
+      const res = await db
+        .deleteFrom('login_throttle')
+        .where('updated_at', '<', before)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
     },
   };
 }

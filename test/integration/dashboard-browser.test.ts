@@ -15,6 +15,8 @@ import { scanForSecret } from '../helpers/leak-scan.ts';
 import { type TestIdp, startTestIdp } from '../helpers/oidc-idp.ts';
 
 const fleetFile = join(import.meta.dirname, '..', 'fixtures', 'small-fleet.yaml');
+/** The bits of the DOM the test reads inside the page (the project compiles without lib "dom"). */
+interface BrowserGlobals { document: { cookie: string; body: { dataset: Record<string, string | undefined> } } }
 const ANN_PASSWORD = 'Violet-Harbor-Lantern-42';
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO login, CSRF, rate limiting', () => {
@@ -59,7 +61,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
   });
 
   async function readyState(state: string): Promise<void> {
-    await page.waitForFunction((s) => document.body.dataset.ready === s, state, { timeout: 20_000 });
+    // A function, not a string: the dashboard's CSP forbids eval.
+    await page.waitForFunction((s) => (globalThis as unknown as BrowserGlobals).document.body.dataset.ready === s, state, { timeout: 20_000 });
   }
 
   it('manages users and tokens through the real CLI (passwords from stdin only)', async () => {
@@ -115,7 +118,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     const cookies = await browser.context.cookies(base);
     const session = cookies.find((c) => c.name === 'clawplane_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
-    expect(await page.evaluate(() => document.cookie)).not.toContain('clawplane_session');
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.cookie)).not.toContain('clawplane_session'); // HttpOnly
   }, 60_000);
 
   it('refuses a cross-site form POST and a same-origin POST without the CSRF token', async () => {

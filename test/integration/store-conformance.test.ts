@@ -478,6 +478,20 @@ describe.each([sqliteBackend, postgresBackend])('Store conformance: $name', (bac
       expect(await r.loginThrottle.get('user:carol')).toEqual({ key: 'user:carol', failures: 6, lockedUntil: T1, updatedAt: T1 });
       await r.loginThrottle.clear('user:carol');
       expect(await r.loginThrottle.get('user:carol')).toBeUndefined();
+      await r.loginThrottle.put({ key: 'ip:old', failures: 3, updatedAt: T0 });
+      await r.loginThrottle.put({ key: 'ip:locked', failures: 30, updatedAt: T0, lockedUntil: '2026-12-04T13:00:00.000Z' });
+      await r.loginThrottle.put({ key: 'ip:new', failures: 1, updatedAt: T1 });
+      expect(await r.loginThrottle.purgeStale(T1, T1)).toBe(1);
+      expect(await r.loginThrottle.get('ip:old')).toBeUndefined();
+      expect(await r.loginThrottle.get('ip:locked')).toBeDefined();
+      expect(await r.loginThrottle.get('ip:new')).toBeDefined();
+    });
+    await store.transaction(async (r) => {
+      await r.sessions.create({ hash: '3'.repeat(64), userId: 'id-u2', method: 'oidc', createdAt: T0, lastSeenAt: T0, expiresAt: T1 });
+      await r.sessions.create({ hash: '4'.repeat(64), userId: 'id-u2', method: 'oidc', createdAt: T0, lastSeenAt: T1, expiresAt: '2026-12-05T00:00:00.000Z' });
+      await r.sessions.create({ hash: '5'.repeat(64), userId: 'id-u2', method: 'oidc', createdAt: T0, lastSeenAt: T0, expiresAt: '2026-12-05T00:00:00.000Z' });
+      expect(await r.sessions.purgeExpired(T1, '2026-12-04T10:30:00.000Z')).toBe(2);
+      expect((await r.sessions.find('4'.repeat(64)))?.userId).toBe('id-u2');
     });
   });
 

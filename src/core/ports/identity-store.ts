@@ -19,6 +19,8 @@ export interface SessionRepo {
   delete(hash: string): Promise<boolean>;
   /** Ends every session of a user (password change, removal); returns how many. */
   deleteForUser(userId: string): Promise<number>;
+  /** Deletes sessions past their absolute expiry or idle since before `idleBefore`; returns how many. */
+  purgeExpired(now: string, idleBefore: string): Promise<number>;
 }
 
 /** Failed-login bookkeeping per key ("user:NAME" or "ip:ADDRESS"). */
@@ -33,4 +35,6 @@ export interface LoginThrottleRepo {
   get(key: string): Promise<LoginThrottleRecord | undefined>;
   put(record: LoginThrottleRecord): Promise<void>;
   clear(key: string): Promise<void>;
+  /** Forgets records last updated before `before` whose lock (if any) has ended by `now`. */
+  purgeStale(before: string, now: string): Promise<number>;
 }
