@@ -18,6 +18,7 @@ const fleetFile = join(import.meta.dirname, '..', 'fixtures', 'small-fleet.yaml'
 /** The bits of the DOM the test reads inside the page (the project compiles without lib "dom"). */
 interface BrowserGlobals { document: { cookie: string; body: { dataset: Record<string, string | undefined> } } }
 const ANN_PASSWORD = 'Violet-Harbor-Lantern-42';
+const ADMIN_PASSWORD = 'Granite-Meadow-Compass-17';
 
 describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO login, CSRF, rate limiting', () => {
   let dataDir: string;
@@ -95,6 +96,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     const revoked = await runCli(['whoami'], { CLAWPLANE_URL: server.url, CLAWPLANE_TOKEN: token });
     expect(revoked.code).not.toBe(0);
     expect((await cli(['user', 'remove', 'vic', '--org', 'acme'])).stdout).toMatch(/removed from acme and deleted/);
+    // the bootstrap admin gives itself a password (one stdin line: it has none yet) and can sign in
+    expect((await cli(['user', 'passwd'], `${ADMIN_PASSWORD}\n`)).stdout).toMatch(/password of admin changed/);
+    const signIn = await fetch(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.get('set-cookie')).toMatch(/^clawplane_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict$/);
+    // changing it again needs the current one
+    const wrong = await cli(['user', 'passwd'], `not-the-current-one\n${ADMIN_PASSWORD}-2\n`);
+    expect(wrong.stderr).toMatch(/current password is wrong/);
   }, 60_000);
 
   it('password login shows the fleet overview', async () => {
@@ -222,7 +231,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     expect(log).toMatch(/"path":"\/v1\/auth\/login"/);
     const logFile = join(dataDir, 'captured-server.log');
     await import('node:fs/promises').then((fs) => fs.writeFile(logFile, log));
-    for (const secret of [ANN_PASSWORD, idp.clientSecret, server.token]) {
+    for (const secret of [ANN_PASSWORD, ADMIN_PASSWORD, idp.clientSecret, server.token]) {
       expect(await scanForSecret([dataDir], secret), 'plain-text secret').toEqual([]);
     }
     const cookies = await browser.context.cookies(base);
