@@ -3,7 +3,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ApiServices } from './api-context.ts';
-import { isHttps } from './routes/identity-routes.ts';
+import { isHttps } from './https.ts';
 
 const strictCsp = {
   defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
@@ -21,6 +21,6 @@ export function securityHeaders(s: ApiServices): MiddlewareHandler {
   return async (c, next) => {
     const handler = c.req.path === '/docs' || c.req.path.startsWith('/docs/') ? docs : strict;
     await handler(c, next);
-    if (isHttps(c, s)) c.res.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (isHttps(c, s.publicUrl)) c.res.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
   };
 }

@@ -23,7 +23,12 @@ export function safeReturnTo(raw: string | undefined): string {
 }
 
 export async function startOidcLogin(deps: AppDeps, returnTo: string | undefined): Promise<{ url: string; flowId: string }> {
-  return oidcOf(deps).begin(safeReturnTo(returnTo));
+  const oidc = oidcOf(deps);
+  try {
+    return await oidc.begin(safeReturnTo(returnTo));
+  } catch (e) {
+    throw new AppError('unavailable', `the identity provider ${oidc.issuer} cannot be reached: ${e instanceof Error ? e.message.slice(0, 200) : 'unknown error'}`);
+  }
 }
 
 export async function completeOidcLogin(

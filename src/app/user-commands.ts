@@ -141,6 +141,9 @@ export async function changeOwnPassword(deps: AppDeps, actor: Actor, input: { cu
   assertNotAgent(actor, 'change passwords');
   if (actor.system) throw new AppError('forbidden', 'the system actor has no password');
   const existing = await deps.store.transaction((repos) => repos.auth.getPasswordHash(actor.id));
+  if (existing === undefined && actor.via === 'session') {
+    throw new AppError('forbidden', 'you have no password (you sign in with SSO); an administrator can set one with clawplane user passwd NAME');
+  }
   if (existing !== undefined) {
     if (typeof input.current !== 'string' || !(await verifyPassword(input.current, existing))) throw new AppError('forbidden', 'the current password is wrong');
   }

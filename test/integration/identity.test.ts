@@ -320,6 +320,19 @@ spec: { user: admin, role: admin }
     expect(events.filter((e) => e.action === 'role.change' && e.target === 'User/ann').map((e) => (e.diff as { to: string | null }).to)).toEqual(['operator', 'viewer', null]);
   });
 
+  it('behind https: Secure cookies and HSTS', async () => {
+    const httpsApi = createApi({ deps, version: 'test', publicUrl: 'https://clawplane.example' }, pino({ level: 'silent' }));
+    const res = await httpsApi.request('https://clawplane.example/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'olga', password: PASSWORDS.olga }) });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    secrets.push(/clawplane_session=([^;]+)/.exec(cookie)?.[1] ?? 'missing');
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/HttpOnly; Secure; SameSite=Strict|HttpOnly.*Secure.*SameSite=Strict/);
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    const notFound = await httpsApi.request('https://clawplane.example/nope');
+    expect(notFound.headers.get('content-security-policy')).toMatch(/default-src 'self'/); // on errors too
+  });
+
   it('never stores, logs, audits or returns a password, session id or token', async () => {
     const all = JSON.stringify([await audit('acme'), await audit('globex'), await audit('_system')]);
     const responsesFile = join(dir, 'responses.txt');

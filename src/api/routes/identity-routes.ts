@@ -8,10 +8,11 @@ import { completeOidcLogin, ssoEnabled, startOidcLogin } from '../../app/oidc-co
 import { type NewSession, csrfTokenFor, loginWithPassword, logout } from '../../app/session-commands.ts';
 import { addUser, changeOwnPassword, listUsers, removeUser, setUserPassword, setUserRole } from '../../app/user-commands.ts';
 import { type ApiServices, type RouteDef, actorOf, jsonBody, param } from '../api-context.ts';
+import { isHttps as isHttpsUrl } from '../https.ts';
 import { OIDC_FLOW_COOKIE, SESSION_COOKIE, sessionIdOf } from '../request-auth.ts';
 
-export function isHttps(c: Context, s: ApiServices): boolean {
-  return s.publicUrl?.startsWith('https://') === true || new URL(c.req.url).protocol === 'https:';
+function isHttps(c: Context, s: ApiServices): boolean {
+  return isHttpsUrl(c, s.publicUrl);
 }
 
 export function clientAddress(c: Context): string {
