@@ -17,6 +17,7 @@ import { createApi } from '../../src/api/server.ts';
 import type { AuditEvent, Store } from '../../src/core/ports/store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { scanForSecret } from '../helpers/leak-scan.ts';
+import { withPostgresDatabase } from '../helpers/postgres.ts';
 
 const fleet = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'small-fleet.yaml'), 'utf8');
 const globex = `kind: Organization
@@ -25,8 +26,9 @@ spec: { displayName: Globex }
 `;
 const PASSWORDS = { ann: 'Correct-Horse-Battery-7', olga: 'Purple-Staple-Lantern-9', newAnn: 'New-Secret-Phrase-3x' };
 
-describe('identity and access', () => {
+describe.each(['sqlite', 'postgres'] as const)('identity and access (%s)', (backend) => {
   let dir: string;
+  let pgDb: Awaited<ReturnType<typeof withPostgresDatabase>> | undefined;
   let store: Store;
   let api: Hono;
   let deps: AppDeps;
@@ -69,7 +71,8 @@ describe('identity and access', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clawplane-identity-'));
-    store = await openStore({ dataDir: dir });
+    if (backend === 'postgres') pgDb = await withPostgresDatabase();
+    store = await openStore({ dataDir: dir, ...(pgDb ? { url: pgDb.url } : {}) });
     deps = { store, events: new EventBus(), now: () => new Date(clock), newId: () => randomUUID(), identity: { scryptLogN: 12 } };
     adminToken = (await bootstrapAdmin(deps, `cpt_test_${randomUUID()}`)).token!;
     secrets.push(adminToken);
@@ -79,6 +82,7 @@ describe('identity and access', () => {
   });
   afterAll(async () => {
     await store?.close();
+    await pgDb?.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
