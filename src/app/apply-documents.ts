@@ -54,6 +54,7 @@ function authorizeDocument(actor: Actor, doc: FleetDocument, existingOrg: boolea
     }
     // re-applying an unchanged Organization document is fine for operators
     authorize(actor, org, unchanged ? 'write' : 'admin');
+    if (!unchanged) assertAgentMayChange(actor, org, doc.kind, doc.metadata.name);
     return;
   }
   authorize(actor, org, doc.kind === 'RoleBinding' && !unchanged ? 'admin' : 'write');

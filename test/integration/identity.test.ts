@@ -260,6 +260,17 @@ metadata: { name: promote, org: acme }
 spec: { user: admin, role: admin }
 `;
     expect((await call('POST', '/v1/apply', { token: agentToken, text: role })).status).toBe(403);
+    // even with admin scope from an org admin, the agent cannot touch what governs it
+    const adminAgent = (await call('POST', '/v1/tokens', { token: adminToken, body: { org: 'acme', agent: 'helpdesk', scopes: 'admin' } })).json.token as string;
+    secrets.push(adminAgent);
+    const orgEdit = `kind: Organization
+metadata: { name: acme }
+spec: { displayName: Acme Agents Rule, defaults: { runtime: { kind: openclaw, version: "2026.9.6" }, target: { kind: process } } }
+`;
+    expect((await call('POST', '/v1/apply', { token: adminAgent, text: orgEdit })).status).toBe(403);
+    expect((await call('POST', '/v1/apply', { token: adminAgent, text: policy })).status).toBe(403);
+    expect((await call('POST', '/v1/apply', { token: adminAgent, text: selfEdit })).status).toBe(403);
+    expect((await call('PUT', '/v1/orgs/acme/users/aude/role', { token: adminAgent, body: { role: 'admin' } })).status).toBe(403);
     expect((await call('DELETE', '/v1/orgs/acme/agents/helpdesk', { token: agentToken })).status).toBe(403);
     expect((await call('DELETE', '/v1/orgs/acme/policies/anything', { token: agentToken })).status).toBe(403);
     expect((await call('POST', '/v1/tokens', { token: agentToken, body: { scopes: 'read' } })).status).toBe(403);
