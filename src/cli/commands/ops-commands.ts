@@ -33,8 +33,8 @@ export function registerOpsCommands(program: Command, ctx: CliContext): void {
     });
 
   program.command('whoami').description('Show who you are and your roles').action(async () => {
-    const me = await (await ctx.client()).json<{ name: string; grants: { org: string; role: string }[] }>('GET', '/v1/whoami');
-    ctx.out(`${me.name}: ${me.grants.map((g) => `${g.role} in ${g.org === '*' ? 'every organization' : g.org}`).join(', ') || 'no roles'}`);
+    const me = await (await ctx.client()).json<{ name: string; grants: { org: string; role: string }[]; scopes?: string[] }>('GET', '/v1/whoami');
+    ctx.out(`${me.name}: ${me.grants.map((g) => `${g.role} in ${g.org === '*' ? 'every organization' : g.org}`).join(', ') || 'no roles'}${me.scopes ? ` (token scopes: ${me.scopes.join(', ')})` : ''}`);
   });
 
   const audit = program.command('audit').description('The tamper-evident audit log');
