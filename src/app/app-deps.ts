@@ -21,6 +21,20 @@ export interface AppDeps {
   /** Values of `provider: local` Secrets, kept encrypted by the secrets layer. */
   secretValues?: LocalSecretValues;
   runtimes?: RuntimeVersionOps;
+  /**
+   * Per gateway of an org's documents: a fingerprint of what would be deployed (rendered files,
+   * runtime, port, target, resources) and its runtime version. Rollouts use it to find what a change affects.
+   */
+  fingerprintGateways?: (org: string, documents: FleetDocument[]) => Record<string, { hash: string; runtimeVersion: string }>;
+  rollouts?: RolloutOps;
+}
+
+/** The rollout controller as the use cases see it (ADR 0010). */
+export interface RolloutOps {
+  /** Failed rollouts of a runtime version after which it is blocked until an admin clears it. */
+  breakerThreshold: number;
+  /** Process rollouts now (after a start or a control verb) instead of at the next tick. */
+  kick(): void;
 }
 
 /** The local (encrypted) secrets store as the use cases see it: values go in, never come out. */

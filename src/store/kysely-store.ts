@@ -6,10 +6,11 @@ import { createAuthRepo } from './auth-repo.ts';
 import { Mutex } from './mutex.ts';
 import { createResourceRepo } from './resource-repo.ts';
 import { createRevisionRepo } from './revision-repo.ts';
+import { createBreakerRepo } from './breaker-repo.ts';
 import type { Database, StoreDialect } from './schema.ts';
 
 export function createRepos(db: Kysely<Database>, dialect: StoreDialect): Repos {
-  return { resources: createResourceRepo(db, dialect), audit: createAuditRepo(db, dialect), auth: createAuthRepo(db), revisions: createRevisionRepo(db, dialect) };
+  return { resources: createResourceRepo(db, dialect), audit: createAuditRepo(db, dialect), auth: createAuthRepo(db), revisions: createRevisionRepo(db, dialect), breakers: createBreakerRepo(db) };
 }
 
 /**
