@@ -88,6 +88,10 @@ export function createRolloutRuntime(opts: {
         const r = await driver.exec(id, { runtime: { kind: d.effective.runtime.kind, version }, args: backupArgs(dir), env: d.env, timeoutMs: BACKUP_TIMEOUT_MS });
         return parseBackup(r.stdout, r.code, r.stderr);
       },
+      restore: async (org, gateway, backup) => {
+        if (!driver.restoreState) throw new Error(`the ${driver.target} driver cannot restore state backups`);
+        await driver.restoreState(deploymentId(org, gateway), backup);
+      },
     },
   });
   return { controller, ops: { breakerThreshold, kick: () => controller.kick() } };

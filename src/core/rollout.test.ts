@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { kinds } from './resources.ts';
 import {
   type GatewayObservation, type RolloutSpec, type RolloutStatus, applyControl, assessRisk, heldRevision, newRolloutStatus, planWaves,
-  recordBackup, recordGates, stepRollout,
+  recordBackup, recordGates, recordRestore, stepRollout,
 } from './rollout.ts';
 
 const spec = (over: Record<string, unknown> = {}): RolloutSpec => kinds.Rollout.spec.parse({ selector: {}, ...over });
@@ -123,6 +123,18 @@ describe('stepRollout', () => {
     expect(r.status.gateways.map((g) => g.state)).toEqual(['held', 'rolling-back', 'held']);
     expect(r.status.gateways[0]!.backup).toBe('/b/a.tgz');
     expect(r.actions).toContainEqual({ type: 'breaker-failure', version: '2026.9.5' });
+  });
+
+  it('a failed runtime upgrade restores the pre-upgrade state backup while rolling back', () => {
+    const { s: s0, sp } = start({ strategy: 'all' }, '2026.9.5');
+    let s = (applyControl(s0, 'approve', 'root', T0) as { status: RolloutStatus }).status;
+    for (const g of ['a', 'b', 'c']) s = recordBackup(s, g, { path: `/b/${g}.tgz` }, T0);
+    s = stepRollout(s, obs({ a: {}, b: {}, c: {} }), sp, T0).status;
+    expect(s.gateways.map((g) => g.state)).toEqual(['updating', 'updating', 'updating']);
+    const r = stepRollout(s, obs({ a: { restarts: 1, ready: false }, b: {}, c: {} }), sp, T0 + 1);
+    expect(r.actions.filter((a) => a.type === 'restore')).toEqual(['a', 'b', 'c'].map((g) => ({ type: 'restore', gateway: g, backup: `/b/${g}.tgz` })));
+    const restored = recordRestore(r.status, 'a', { ok: true }, T0 + 2);
+    expect(restored.gateways[0]!.message).toMatch(/crash loop: restarted 1 time\(s\) since the update; pre-upgrade state restored from \/b\/a\.tgz$/);
   });
 
   it('times out a gateway that never becomes ready; timers restart after a control-plane restart', () => {

@@ -87,6 +87,8 @@ export type RolloutAction =
   | { type: 'gates'; gateway: string }
   | { type: 'enqueue'; gateway: string }
   | { type: 'pin'; gateway: string; revision: number }
+  /** Put the pre-upgrade state back (a newer runtime may have migrated it beyond what the old one reads). */
+  | { type: 'restore'; gateway: string; backup: string }
   | { type: 'breaker-failure'; version: string };
 
 export interface StepResult {
@@ -243,14 +245,12 @@ function startRollback(s: RolloutStatus, reason: string, now: number, out: StepR
   s.rollbackStartedAt = iso(now);
   s.message = `rolling back: ${reason}`;
   for (const g of s.gateways) {
-    if (g.state === 'updating' || g.state === 'failed') {
-      g.state = 'rolling-back';
+    const back = g.state === 'updating' || g.state === 'failed' ? 'rolling-back' : g.state === 'succeeded' && s.onFailure === 'revert' ? 'reverting' : undefined;
+    if (back) {
+      g.state = back;
       g.hold = g.from;
       out.actions.push({ type: 'enqueue', gateway: g.name });
-    } else if (g.state === 'succeeded' && s.onFailure === 'revert') {
-      g.state = 'reverting';
-      g.hold = g.from;
-      out.actions.push({ type: 'enqueue', gateway: g.name });
+      if (g.releasedAt !== undefined && g.backup !== undefined && g.fromVersion !== g.toVersion) out.actions.push({ type: 'restore', gateway: g.name, backup: g.backup });
     } else if (g.state === 'pending') {
       g.state = 'held';
     }
@@ -395,6 +395,17 @@ export function recordBackup(status: RolloutStatus, gateway: string, result: { p
     g.state = 'failed';
     g.message = `pre-upgrade state backup failed: ${result.error}`;
   }
+  return s;
+}
+
+/** The state of a gateway rolled back across a runtime version change was restored (or not). */
+export function recordRestore(status: RolloutStatus, gateway: string, result: { ok: true } | { error: string }, now: number): RolloutStatus {
+  const s = clone(status);
+  s.updatedAt = iso(now);
+  const g = s.gateways.find((x) => x.name === gateway);
+  if (!g) return s;
+  const note = 'error' in result ? `restoring the pre-upgrade state failed: ${result.error}` : `pre-upgrade state restored from ${g.backup ?? 'the backup'}`;
+  g.message = `${g.message ? `${g.message}; ` : ''}${note}`;
   return s;
 }
 

@@ -7,7 +7,7 @@ import type { Repos, Store } from '../core/ports/store.ts';
 import type { Resource } from '../core/resources.ts';
 import { PINNED_REVISION_ANNOTATION } from '../core/revisions.ts';
 import {
-  type GateResult, type GatewayObservation, type RolloutSpec, type RolloutStatus, isActive, recordBackup, recordGates, stepRollout,
+  type GateResult, type GatewayObservation, type RolloutSpec, type RolloutStatus, isActive, recordBackup, recordGates, recordRestore, stepRollout,
 } from '../core/rollout.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 
@@ -18,6 +18,8 @@ export interface RolloutGatePort {
   check(org: string, gateway: string, gates: RolloutSpec['gates'], expectVersion: string): Promise<GateResult[]>;
   /** A state backup made with the gateway's current runtime, before a runtime version change. */
   backup(org: string, gateway: string, version: string): Promise<{ path: string } | { error: string }>;
+  /** Stop the gateway and put its state back from a backup (rollback across a runtime version change). */
+  restore(org: string, gateway: string, backup: string): Promise<void>;
 }
 
 export interface RolloutEvent {
@@ -121,13 +123,18 @@ export function createRolloutController(deps: RolloutControllerDeps): RolloutCon
 
   async function processRollout(org: string, name: string): Promise<void> {
     for (let i = 0; i < 20; i++) {
-      type Slow = { type: 'backup' | 'gates'; gateway: string; version?: string };
+      type Slow = { type: 'backup' | 'gates' | 'restore'; gateway: string; version?: string; backup?: string };
       let slow: Slow[] = [];
       const res = await transition(org, name, async (status, spec, repos) => {
         const observed: Record<string, GatewayObservation> = {};
         for (const g of status.gateways) observed[g.name] = observe(await repos.resources.get(org, 'Gateway', g.name));
         const step = stepRollout(status, observed, spec, clock.now(), startedAt);
-        slow = step.actions.flatMap((a): Slow[] => (a.type === 'backup' ? [{ type: 'backup', gateway: a.gateway, version: a.version }] : a.type === 'gates' ? [{ type: 'gates', gateway: a.gateway }] : []));
+        slow = step.actions.flatMap((a): Slow[] => {
+          if (a.type === 'backup') return [{ type: 'backup', gateway: a.gateway, version: a.version }];
+          if (a.type === 'gates') return [{ type: 'gates', gateway: a.gateway }];
+          if (a.type === 'restore') return [{ type: 'restore', gateway: a.gateway, backup: a.backup }];
+          return [];
+        });
         return {
           status: step.status,
           events: step.events,
@@ -141,7 +148,13 @@ export function createRolloutController(deps: RolloutControllerDeps): RolloutCon
       const spec = (await store.transaction((repos) => repos.resources.get(org, 'Rollout', name)))?.spec;
       if (!spec) return;
       for (const a of slow) {
-        if (a.type === 'backup') {
+        if (a.type === 'restore') {
+          const result = await deps.gates.restore(org, a.gateway, a.backup!).then((): { ok: true } => ({ ok: true }), (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+          afterCommit(org, name, await transition(org, name, (status) => Promise.resolve({
+            status: recordRestore(status, a.gateway, result, clock.now()), enqueue: [a.gateway],
+            events: [{ reason: 'error' in result ? 'rollout.restore-failed' : 'rollout.state-restored', message: 'error' in result ? `gateway ${a.gateway}: restoring the pre-upgrade state failed: ${result.error}` : `gateway ${a.gateway}: pre-upgrade state restored from ${a.backup!}` }],
+          })));
+        } else if (a.type === 'backup') {
           const result = await deps.gates.backup(org, a.gateway, a.version!).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
           afterCommit(org, name, await transition(org, name, (status) => Promise.resolve({
             status: recordBackup(status, a.gateway, result, clock.now()), enqueue: [],

@@ -102,6 +102,11 @@ export interface RuntimeDriver {
   exec?(id: string, req: RuntimeExecRequest): Promise<RuntimeExecResult>;
   /** Where state backups of the gateway go, as exec'd commands see it (created on demand). */
   backupDir?(id: string): Promise<string>;
+  /**
+   * Stop the gateway and replace its state dir with the one saved in a backup archive (made by the
+   * runtime's `backup create`). The next start runs on the restored state.
+   */
+  restoreState?(id: string, archive: string): Promise<void>;
   /** Optional push notification of exits the driver sees (observe() stays the source of truth). */
   onExit?(listener: (event: GatewayExitEvent) => void): () => void;
 }

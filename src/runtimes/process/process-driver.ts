@@ -7,7 +7,7 @@
 // started by an earlier one instead of starting duplicates.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import type {
   GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver, RuntimeExecRequest, RuntimeExecResult,
@@ -64,6 +64,7 @@ export interface GatewayPaths {
 export interface ProcessDriver extends RuntimeDriver {
   exec(id: string, req: RuntimeExecRequest): Promise<RuntimeExecResult>;
   backupDir(id: string): Promise<string>;
+  restoreState(id: string, archive: string): Promise<void>;
   archivePaths(id: string, relPaths: string[], label: string): Promise<string | undefined>;
   readonly target: 'process';
   /** Exit notifications for gateways spawned by THIS instance. Returns an unsubscribe function. */
@@ -453,6 +454,31 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
       await ensureDirs(p);
       const env = buildGatewayEnv({ env: req.env }, p, { nodeDir: dirname(options.nodePath), systemPath: options.systemPath, skipChannels: options.skipChannels, baseEnv: options.baseEnv });
       return runCaptured(options.nodePath, [entry, ...req.args], { cwd: p.home, env, timeoutMs: req.timeoutMs });
+    },
+
+    async restoreState(id, archive) {
+      const p = pathsFor(id);
+      if (!isAbsolute(archive) || !archive.startsWith(join(dataDir, 'backups') + sep)) throw new Error(`refusing to restore from ${archive}: not a backup of this control plane`);
+      return withLock(id, async () => {
+        await stopInner(id, defaultGraceMs, false);
+        const stamp = now().toISOString().replace(/[:.]/g, '-');
+        const tmp = join(p.root, `restore-${stamp}`);
+        await mkdir(tmp, { recursive: true, mode: 0o700 });
+        try {
+          await runTar(['-xzf', archive, '-C', tmp]);
+          // `openclaw backup create` layout: <archiveRoot>/payload/posix/<absolute state dir>/…
+          const roots = await readdir(tmp);
+          const src = roots.map((r) => join(tmp, r, 'payload', 'posix', p.state)).find((d) => existsSync(d));
+          if (!src) throw new Error(`${archive} holds no copy of ${p.state}`);
+          const old = join(p.root, `state.before-restore-${stamp}`);
+          if (existsSync(p.state)) await rename(p.state, old);
+          await rename(src, p.state);
+          await rm(old, { recursive: true, force: true });
+          log?.info({ id, archive }, 'state restored from backup');
+        } finally {
+          await rm(tmp, { recursive: true, force: true });
+        }
+      });
     },
 
     async backupDir(id) {
