@@ -301,6 +301,7 @@ export function stepRollout(
         g.message = 'the gateway was deleted during the rollout';
         continue;
       }
+      if (o.revision !== undefined && o.revision !== g.from) g.revision = o.revision;
       const restarts = o.restarts - (g.restartsAtRelease ?? o.restarts);
       if (restarts >= spec.gates.maxRestarts) {
         g.state = 'failed';
@@ -309,7 +310,6 @@ export function stepRollout(
         continue;
       }
       if (o.revision !== undefined && o.revision !== g.from && o.ready) {
-        g.revision = o.revision;
         out.actions.push({ type: 'gates', gateway: g.name });
         continue;
       }
