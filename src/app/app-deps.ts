@@ -25,8 +25,16 @@ export interface AppDeps {
    * Per gateway of an org's documents: a fingerprint of what would be deployed (rendered files,
    * runtime, port, target, resources) and its runtime version. Rollouts use it to find what a change affects.
    */
-  fingerprintGateways?: (org: string, documents: FleetDocument[]) => Record<string, { hash: string; runtimeVersion: string }>;
+  fingerprintGateways?: (org: string, documents: FleetDocument[]) => Record<string, GatewayFingerprint>;
   rollouts?: RolloutOps;
+}
+
+export interface GatewayFingerprint {
+  /** Rendered files, runtime, port, target, resources. */
+  hash: string;
+  /** Rendered files only (filesFingerprint), to compare with a revision. */
+  filesHash: string;
+  runtimeVersion: string;
 }
 
 /** The rollout controller as the use cases see it (ADR 0010). */

@@ -6,9 +6,9 @@ import { type Issue, issue } from '../core/issues.ts';
 import type { Repos, VersionBreaker } from '../core/ports/store.ts';
 import { StoreConflict } from '../core/ports/store.ts';
 import { type Resource, dnsLabel, kinds } from '../core/resources.ts';
-import { pinnedRevisionOf } from '../core/revisions.ts';
+import { PINNED_REVISION_ANNOTATION, pinnedRevisionOf } from '../core/revisions.ts';
 import {
-  type ControlVerb, type RolloutChange, type RolloutSpec, type RolloutStatus, applyControl, gatewaysInActiveRollouts, newRolloutStatus,
+  type ControlVerb, type RolloutChange, type RolloutSpec, type RolloutStatus, applyControl, filesFingerprint, gatewaysInActiveRollouts, newRolloutStatus,
 } from '../core/rollout.ts';
 import { type Actor, authorize } from './actor.ts';
 import type { AppDeps } from './app-deps.ts';
@@ -93,15 +93,14 @@ export async function startRollout(deps: AppDeps, actor: Actor, org: string, nam
   const fpBefore = fingerprint(org, read.before);
   const fpAfter = fingerprint(org, after);
   const existing = new Set(read.gateways.map((g) => g.metadata.name));
-  const affected = Object.keys(fpAfter).filter((g) => existing.has(g) && fpBefore[g]?.hash !== fpAfter[g]!.hash);
+  const pinnedNames = new Set(read.gateways.filter((g) => pinnedRevisionOf(g) !== undefined).map((g) => g.metadata.name));
+  const affected = Object.keys(fpAfter).filter((g) => existing.has(g) && !pinnedNames.has(g) && fpBefore[g]?.hash !== fpAfter[g]!.hash);
   const selectedNames = new Set(selected.map((g) => g.metadata.name));
   const outside = affected.filter((g) => !selectedNames.has(g));
   if (outside.length > 0) {
     throw new AppError('invalid', `the change also affects gateway(s) the selector does not include: ${outside.join(', ')}; widen the selector or narrow the change`,
       outside.map((g) => issue('rollout_outside_selector', 'spec.selector', `gateway ${g} would change outside the rollout`, { resource: `Gateway/${g}` })));
   }
-  const members = selected.filter((g) => affected.includes(g.metadata.name));
-  if (members.length === 0) throw new AppError('invalid', 'the change affects none of the selected gateways: nothing to roll out');
   if (spec.runtimeVersion !== undefined && deps.preflight) {
     const errors = deps.preflight(org, after).filter((i) => i.severity === 'error');
     if (errors.length > 0) throw new AppError('invalid', `preflight found ${errors.length} error(s); nothing was changed`, errors);
@@ -109,20 +108,30 @@ export async function startRollout(deps: AppDeps, actor: Actor, org: string, nam
   const busy = gatewaysInActiveRollouts(read.rollouts);
   const problems: Issue[] = [];
   const entries: { name: string; from: number; fromVersion: string; toVersion: string }[] = [];
+  /** Pinned gateways the rollout takes over: the pin becomes the hold (removed in the same transaction). */
+  const unpin: string[] = [];
   await deps.store.transaction(async (repos) => {
-    for (const g of members) {
+    for (const g of selected) {
       const n = g.metadata.name;
+      const target = fpAfter[n];
+      if (!target) continue;
       const pin = pinnedRevisionOf(g);
-      const from = revisionOf(g);
+      const from = pin ?? revisionOf(g);
+      const rev = from !== undefined ? await repos.revisions.get(org, n, from) : undefined;
+      // A pinned gateway runs its pinned revision whatever its spec says: compare with that.
+      const changes = pin !== undefined
+        ? !rev || rev.runtimeVersion !== target.runtimeVersion || filesFingerprint(rev.files) !== target.filesHash
+        : affected.includes(n);
+      if (!changes) continue;
       if (busy.has(n)) problems.push(issue('rollout_busy', 'spec.selector', `gateway ${n} is in active rollout "${busy.get(n)}"`, { resource: `Gateway/${n}` }));
-      else if (pin !== undefined) problems.push(issue('rollout_pinned', 'spec.selector', `gateway ${n} is pinned to revision ${pin}; clear it first: clawplane rollback gateway/${n} --clear`, { resource: `Gateway/${n}` }));
       else if (from === undefined) problems.push(issue('rollout_no_revision', 'spec.selector', `gateway ${n} has no running revision yet; apply it directly first`, { resource: `Gateway/${n}` }));
       else {
-        const rev = await repos.revisions.get(org, n, from);
-        entries.push({ name: n, from, fromVersion: rev?.runtimeVersion ?? fpBefore[n]?.runtimeVersion ?? '', toVersion: fpAfter[n]!.runtimeVersion });
+        if (pin !== undefined) unpin.push(n);
+        entries.push({ name: n, from, fromVersion: rev?.runtimeVersion ?? fpBefore[n]?.runtimeVersion ?? '', toVersion: target.runtimeVersion });
       }
     }
   });
+  if (problems.length === 0 && entries.length === 0) throw new AppError('invalid', 'the change affects none of the selected gateways: nothing to roll out');
   if (problems.length > 0) throw conflict(`cannot start the rollout: ${problems.map((p) => p.message).join('; ')}`, problems);
   const blocked: VersionBreaker[] = read.breakers.filter((b) => b.failures >= threshold && entries.some((e) => e.toVersion === b.version && e.fromVersion !== b.version));
   if (blocked.length > 0) {
@@ -130,6 +139,7 @@ export async function startRollout(deps: AppDeps, actor: Actor, org: string, nam
     throw new AppError('conflict', `runtime version ${b.version} is blocked by the circuit breaker: ${b.failures} failed rollout(s), the last "${b.lastRollout}" at ${b.lastFailureAt}; an admin can clear it with: clawplane rollout clear-breaker ${b.version}`);
   }
 
+  const members = selected.filter((g) => entries.some((e) => e.name === g.metadata.name));
   const changedDocs = spec.runtimeVersion !== undefined
     ? members.map((g) => `Gateway/${g.metadata.name}`)
     : documents.map((d) => `${d.kind}/${d.metadata.name}`);
@@ -142,6 +152,17 @@ export async function startRollout(deps: AppDeps, actor: Actor, org: string, nam
   const status = newRolloutStatus({ spec, change, gateways: entries, actor: actor.name, now: now.getTime() });
   const requestId = input.requestId;
   const createRollout = async (repos: Repos): Promise<void> => {
+    for (const n of unpin) {
+      const cur = await repos.resources.get(org, 'Gateway', n);
+      if (!cur) continue;
+      const annotations = { ...(cur.metadata.annotations ?? {}) };
+      const was = annotations[PINNED_REVISION_ANNOTATION];
+      if (was === undefined) continue;
+      delete annotations[PINNED_REVISION_ANNOTATION];
+      const { group, labels } = cur.metadata;
+      await repos.resources.update({ kind: 'Gateway', metadata: { name: n, org, ...(group ? { group } : {}), ...(labels ? { labels } : {}), annotations }, spec: cur.spec }, now.toISOString());
+      await recordAudit(repos, actor, { org, action: 'gateway.rollback', target: `Gateway/${n}`, diff: { clear: true, from: Number(was), rollout: name, reason: 'the rollout holds the gateway on its pinned revision instead' }, ...(requestId ? { requestId } : {}) }, now);
+    }
     await repos.resources.create({ kind: 'Rollout', metadata: { name, org }, spec }, now.toISOString(), deps.newId());
     await repos.resources.updateStatus(org, 'Rollout', name, status as unknown as Record<string, unknown>, now.toISOString());
     await recordAudit(repos, actor, {
@@ -154,9 +175,12 @@ export async function startRollout(deps: AppDeps, actor: Actor, org: string, nam
     await deps.store.transaction(async (repos) => {
       for (const g of bumped) {
         if (!members.includes(g)) continue;
-        const doc = byKey.get(`Gateway/${g.metadata.name}`)!;
-        const { name: gname, group, labels, annotations } = g.metadata;
-        await repos.resources.update({ kind: 'Gateway', metadata: { name: gname, org, ...(group ? { group } : {}), ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) }, spec: doc.spec }, now.toISOString(), g.metadata.resourceVersion);
+        // Re-read: the reconciler's status writes bump resourceVersion all the time.
+        const cur = await repos.resources.get(org, 'Gateway', g.metadata.name);
+        if (!cur || cur.metadata.generation !== g.metadata.generation) throw new AppError('conflict', `gateway ${g.metadata.name} changed while the rollout was being prepared; try again`);
+        const cs = cur.spec as { runtime?: Record<string, unknown> };
+        const { name: gname, group, labels, annotations } = cur.metadata;
+        await repos.resources.update({ kind: 'Gateway', metadata: { name: gname, org, ...(group ? { group } : {}), ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) }, spec: { ...cur.spec, runtime: { ...(cs.runtime ?? {}), version: spec.runtimeVersion } } }, now.toISOString());
         await recordAudit(repos, actor, { org, action: 'resource.update', target: `Gateway/${gname}`, diff: { spec: { runtime: { version: spec.runtimeVersion } }, rollout: name }, ...(requestId ? { requestId } : {}) }, now);
       }
       await createRollout(repos);

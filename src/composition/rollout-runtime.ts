@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { probeOpenClaw } from '../adapters/openclaw/probe.ts';
 import { DOCTOR_ARGS, backupArgs, doctorGate, parseBackup, parseDoctor, probeGates } from '../adapters/openclaw/rollout-checks.ts';
-import type { AppDeps, RolloutOps } from '../app/app-deps.ts';
+import type { AppDeps, GatewayFingerprint, RolloutOps } from '../app/app-deps.ts';
 import { DEFAULT_BREAKER_THRESHOLD } from '../app/rollout-commands.ts';
 import type { FleetDocument } from '../core/fleet-file.ts';
 import type { RuntimeDriver } from '../core/ports/runtime.ts';
-import type { GateResult } from '../core/rollout.ts';
+import { type GateResult, filesFingerprint } from '../core/rollout.ts';
 import { createSystemClock } from '../reconciler/clock.ts';
 import { GATEWAY_TOKEN_ENV } from '../reconciler/desired-state.ts';
 import { deploymentId } from '../reconciler/gateway-key.ts';
@@ -26,14 +26,14 @@ export function breakerThresholdFrom(env: NodeJS.ProcessEnv): number {
 }
 
 /** Per gateway of a set of documents: a hash of what would be deployed and its runtime version. */
-export function fingerprintWith(planning: Planning): (org: string, docs: FleetDocument[]) => Record<string, { hash: string; runtimeVersion: string }> {
+export function fingerprintWith(planning: Planning): (org: string, docs: FleetDocument[]) => Record<string, GatewayFingerprint> {
   return (org, docs) => {
-    const out: Record<string, { hash: string; runtimeVersion: string }> = {};
+    const out: Record<string, GatewayFingerprint> = {};
     for (const g of planning.plan(docs).gateways) {
       if (g.org !== org) continue;
       const e = g.effective;
       const material = JSON.stringify({ files: Object.entries(g.rendered?.files ?? {}).sort(([a], [b]) => a.localeCompare(b)), runtime: e.runtime, target: e.target, port: e.port, resources: e.spec.resources ?? null });
-      out[g.gateway] = { hash: createHash('sha256').update(material).digest('hex'), runtimeVersion: e.runtime.version };
+      out[g.gateway] = { hash: createHash('sha256').update(material).digest('hex'), filesHash: filesFingerprint(g.rendered?.files ?? {}), runtimeVersion: e.runtime.version };
     }
     return out;
   };

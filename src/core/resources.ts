@@ -255,8 +255,11 @@ const rolloutSpec = z
       .object({
         /** Per gateway: ready on the new revision and all gates passed within this time. */
         timeoutSeconds: z.number().int().min(5).max(3600).default(180),
-        /** Restarts after the update that count as a crash loop. */
-        maxRestarts: z.number().int().min(1).max(20).default(1),
+        /**
+         * Restarts after the update that count as a crash loop. 2, not 1: a control plane killed
+         * while it restarts a gateway makes its successor count one restart that is not a crash.
+         */
+        maxRestarts: z.number().int().min(1).max(20).default(2),
         /** Gateway health RPC (WebSocket). */
         health: z.boolean().default(true),
         /** channels.status: an enabled account with an error fails the gate. */
@@ -265,7 +268,7 @@ const rolloutSpec = z
         doctor: z.enum(doctorSeverities).default('error'),
       })
       .strict()
-      .default({ timeoutSeconds: 180, maxRestarts: 1, health: true, channels: true, doctor: 'error' }),
+      .default({ timeoutSeconds: 180, maxRestarts: 2, health: true, channels: true, doctor: 'error' }),
     /** After a failed gate: already-updated healthy gateways keep the change, or revert too. */
     onFailure: z.enum(['keep', 'revert']).default('revert'),
   })

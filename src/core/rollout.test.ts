@@ -131,10 +131,10 @@ describe('stepRollout', () => {
     for (const g of ['a', 'b', 'c']) s = recordBackup(s, g, { path: `/b/${g}.tgz` }, T0);
     s = stepRollout(s, obs({ a: {}, b: {}, c: {} }), sp, T0).status;
     expect(s.gateways.map((g) => g.state)).toEqual(['updating', 'updating', 'updating']);
-    const r = stepRollout(s, obs({ a: { restarts: 1, ready: false }, b: {}, c: {} }), sp, T0 + 1);
+    const r = stepRollout(s, obs({ a: { restarts: 2, ready: false }, b: {}, c: {} }), sp, T0 + 1);
     expect(r.actions.filter((a) => a.type === 'restore')).toEqual(['a', 'b', 'c'].map((g) => ({ type: 'restore', gateway: g, backup: `/b/${g}.tgz` })));
     const restored = recordRestore(r.status, 'a', { ok: true }, T0 + 2);
-    expect(restored.gateways[0]!.message).toMatch(/crash loop: restarted 1 time\(s\) since the update; pre-upgrade state restored from \/b\/a\.tgz$/);
+    expect(restored.gateways[0]!.message).toMatch(/crash loop: restarted 2 time\(s\) since the update; pre-upgrade state restored from \/b\/a\.tgz$/);
   });
 
   it('times out a gateway that never becomes ready; timers restart after a control-plane restart', () => {
@@ -146,8 +146,8 @@ describe('stepRollout', () => {
     const r = stepRollout(s, obs({ a: { ready: false, revision: 7, lifecycle: 'degraded' } }), sp, T0 + 61_000);
     expect(r.status.phase).toBe('RollingBack');
     expect(r.status.gateways[0]!.message).toContain('not ready on the new revision within 60s (lifecycle degraded)');
-    const crash = stepRollout(s, obs({ a: { restarts: 1, revision: 7, ready: false, message: 'exit code 78' } }), sp, T0 + 1000);
-    expect(crash.status.gateways[0]!.message).toBe('crash loop: restarted 1 time(s) since the update (exit code 78)');
+    const crash = stepRollout(s, obs({ a: { restarts: 2, revision: 7, ready: false, message: 'exit code 78' } }), sp, T0 + 1000);
+    expect(crash.status.gateways[0]!.message).toBe('crash loop: restarted 2 time(s) since the update (exit code 78)');
   });
 
   it('approval, pause, resume and abort', () => {

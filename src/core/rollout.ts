@@ -2,6 +2,7 @@
 // The controller (src/reconciler/rollout-controller.ts) feeds observations in and performs the
 // actions that come out; the status is persisted after every transition, so a restarted control
 // plane continues from it. No clock here: `now` (ms) is an input.
+import { createHash } from 'node:crypto';
 import type { SpecOf } from './resources.ts';
 
 export type RolloutSpec = SpecOf<'Rollout'>;
@@ -96,6 +97,11 @@ export interface StepResult {
   actions: RolloutAction[];
   /** Events worth showing (rollout.wave-started, rollout.gateway-failed, …). */
   events: { reason: string; message: string }[];
+}
+
+/** Order-independent hash of rendered files (to compare a revision with a planned render). */
+export function filesFingerprint(files: Record<string, string>): string {
+  return createHash('sha256').update(JSON.stringify(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)))).digest('hex');
 }
 
 export function isActive(phase: RolloutPhase): boolean {

@@ -128,7 +128,7 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
     .option('--canary <n|n%>', 'canary: first wave, a count or a percentage', '1')
     .option('--wave-size <n>', 'canary: size of the following waves', '1')
     .option('--timeout <seconds>', 'per gateway: ready on the new revision with all gates passed within this time', '180')
-    .option('--max-restarts <n>', 'restarts after the update that count as a crash loop', '1')
+    .option('--max-restarts <n>', 'restarts after the update that count as a crash loop', '2')
     .option('--doctor <severity>', 'fail on openclaw doctor findings at or above: off | info | warning | error', 'error')
     .option('--no-health-gate', 'skip the Gateway health RPC gate')
     .option('--no-channels-gate', 'skip the channels.status gate')
