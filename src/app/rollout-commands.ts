@@ -107,7 +107,7 @@ export async function startRollout(deps: AppDeps, actor: Actor, org: string, nam
   }
   const busy = gatewaysInActiveRollouts(read.rollouts);
   const problems: Issue[] = [];
-  const entries: { name: string; from: number; fromVersion: string; toVersion: string }[] = [];
+  const entries: { name: string; from: number; fromVersion: string; toVersion: string; restoreFrom?: string }[] = [];
   /** Pinned gateways the rollout takes over: the pin becomes the hold (removed in the same transaction). */
   const unpin: string[] = [];
   await deps.store.transaction(async (repos) => {
@@ -132,6 +132,19 @@ export async function startRollout(deps: AppDeps, actor: Actor, org: string, nam
     }
   });
   if (problems.length === 0 && entries.length === 0) throw new AppError('invalid', 'the change affects none of the selected gateways: nothing to roll out');
+  if (spec.restoreBackup) {
+    // The newest pre-upgrade backup each gateway got when an earlier rollout moved it away from the target version.
+    const done = read.rollouts
+      .map((r) => r.status as unknown as RolloutStatus | undefined)
+      .filter((st): st is RolloutStatus => Array.isArray(st?.gateways))
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    for (const e of entries) {
+      if (e.toVersion === e.fromVersion) continue;
+      const found = done.flatMap((st) => st.gateways).find((g) => g.name === e.name && g.fromVersion === e.toVersion && g.backup !== undefined && g.releasedAt !== undefined);
+      if (found?.backup) e.restoreFrom = found.backup;
+      else problems.push(issue('rollout_no_backup', 'spec.restoreBackup', `gateway ${e.name} has no backup made by ${e.toVersion} (a pre-upgrade backup of an earlier rollout) to restore`, { resource: `Gateway/${e.name}` }));
+    }
+  }
   if (problems.length > 0) throw conflict(`cannot start the rollout: ${problems.map((p) => p.message).join('; ')}`, problems);
   const blocked: VersionBreaker[] = read.breakers.filter((b) => b.failures >= threshold && entries.some((e) => e.toVersion === b.version && e.fromVersion !== b.version));
   if (blocked.length > 0) {

@@ -269,6 +269,11 @@ const rolloutSpec = z
       })
       .strict()
       .default({ timeoutSeconds: 180, maxRestarts: 2, health: true, channels: true, doctor: 'error' }),
+    /**
+     * Runtime downgrades: put back the state saved before the earlier upgrade away from the target
+     * version (its pre-upgrade backup), as OpenClaw refuses a state database a newer version migrated.
+     */
+    restoreBackup: z.boolean().default(false),
     /** After a failed gate: already-updated healthy gateways keep the change, or revert too. */
     onFailure: z.enum(['keep', 'revert']).default('revert'),
   })

@@ -137,6 +137,20 @@ describe('stepRollout', () => {
     expect(restored.gateways[0]!.message).toMatch(/crash loop: restarted 2 time\(s\) since the update; pre-upgrade state restored from \/b\/a\.tgz$/);
   });
 
+  it('a downgrade with restoreBackup puts the older state back when the gateway is released', () => {
+    const sp = spec({ strategy: 'all', restoreBackup: true });
+    let s = newRolloutStatus({ spec: sp, change: { kind: 'runtimeVersion', summary: '' }, actor: 'a', now: T0, gateways: [{ name: 'a', from: 3, fromVersion: '2026.9.6', toVersion: '2026.9.5', restoreFrom: '/b/old.tgz' }] });
+    s = (applyControl(s, 'approve', 'root', T0) as { status: RolloutStatus }).status;
+    s = recordBackup(s, 'a', { path: '/b/new.tgz' }, T0);
+    const r = stepRollout(s, obs({ a: { revision: 3 } }), sp, T0);
+    expect(r.actions).toEqual([{ type: 'enqueue', gateway: 'a' }, { type: 'restore', gateway: 'a', backup: '/b/old.tgz' }]);
+    s = recordRestore(r.status, 'a', { ok: true }, T0);
+    expect(s.gateways[0]).toMatchObject({ state: 'updating', restored: true });
+    expect(stepRollout(s, obs({ a: { revision: 3 } }), sp, T0).actions).toEqual([]);
+    const failed = recordRestore(r.status, 'a', { error: 'no such file' }, T0);
+    expect(failed.gateways[0]).toMatchObject({ state: 'failed', message: 'restoring the state for 2026.9.5 from /b/old.tgz failed: no such file' });
+  });
+
   it('times out a gateway that never becomes ready; timers restart after a control-plane restart', () => {
     let { s, sp } = start({ strategy: 'rolling', gates: { timeoutSeconds: 60 } });
     s = stepRollout(s, obs({}), sp, T0).status;

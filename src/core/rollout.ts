@@ -33,6 +33,9 @@ export interface GatewayRolloutEntry {
   revision?: number;
   /** Where the pre-upgrade state backup is (runtime version changes only). */
   backup?: string;
+  /** Downgrades with restoreBackup: the older state to put back when the gateway is released. */
+  restoreFrom?: string;
+  restored?: boolean;
   gates?: GateResult[];
   message?: string;
 }
@@ -153,7 +156,7 @@ export function assessRisk(change: RolloutChange, gateways: readonly Pick<Gatewa
 export interface NewRolloutInput {
   spec: RolloutSpec;
   change: RolloutChange;
-  gateways: { name: string; from: number; fromVersion: string; toVersion: string }[];
+  gateways: { name: string; from: number; fromVersion: string; toVersion: string; restoreFrom?: string }[];
   actor: string;
   now: number;
 }
@@ -164,7 +167,7 @@ export function newRolloutStatus(input: NewRolloutInput): RolloutStatus {
   waves.forEach((wave, i) => {
     for (const name of wave) {
       const g = input.gateways.find((x) => x.name === name)!;
-      entries.push({ name, wave: i, from: g.from, fromVersion: g.fromVersion, toVersion: g.toVersion, state: 'pending', hold: g.from });
+      entries.push({ name, wave: i, from: g.from, fromVersion: g.fromVersion, toVersion: g.toVersion, state: 'pending', hold: g.from, ...(g.restoreFrom ? { restoreFrom: g.restoreFrom } : {}) });
     }
   });
   const riskReasons = assessRisk(input.change, entries);
@@ -365,6 +368,7 @@ export function stepRollout(
       g.restartsAtRelease = observed[g.name]?.restarts ?? 0;
       g.message = 'updating';
       out.actions.push({ type: 'enqueue', gateway: g.name });
+      if (g.restoreFrom !== undefined && !g.restored) out.actions.push({ type: 'restore', gateway: g.name, backup: g.restoreFrom });
       out.events.push({ reason: 'rollout.gateway-released', message: `gateway ${g.name} released (wave ${g.wave + 1} of ${s.waves})` });
     }
     s.message = `wave ${s.currentWave + 1} of ${s.waves}`;
@@ -410,6 +414,17 @@ export function recordRestore(status: RolloutStatus, gateway: string, result: { 
   s.updatedAt = iso(now);
   const g = s.gateways.find((x) => x.name === gateway);
   if (!g) return s;
+  if (g.state === 'updating' && g.restoreFrom !== undefined && !g.restored) {
+    // The restore of a downgrade, on release.
+    if ('error' in result) {
+      g.state = 'failed';
+      g.message = `restoring the state for ${g.toVersion} from ${g.restoreFrom} failed: ${result.error}`;
+    } else {
+      g.restored = true;
+      g.message = `updating on the state restored from ${g.restoreFrom}`;
+    }
+    return s;
+  }
   const note = 'error' in result ? `restoring the pre-upgrade state failed: ${result.error}` : `pre-upgrade state restored from ${g.backup ?? 'the backup'}`;
   g.message = `${g.message ? `${g.message}; ` : ''}${note}`;
   return s;

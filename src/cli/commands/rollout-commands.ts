@@ -132,6 +132,7 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
     .option('--doctor <severity>', 'fail on openclaw doctor findings at or above: off | info | warning | error', 'error')
     .option('--no-health-gate', 'skip the Gateway health RPC gate')
     .option('--no-channels-gate', 'skip the channels.status gate')
+    .option('--restore-backup', 'downgrade: put back the state saved before the earlier upgrade away from the target version')
     .option('--on-failure <mode>', 'keep | revert: what already-updated healthy gateways do when a gate fails', 'revert')
     .option('-w, --watch', 'follow the rollout until it ends (exit code 1 unless it succeeded)')
     .action(async (name: string, o: Record<string, string | boolean | undefined>) => {
@@ -151,6 +152,7 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
           doctor: o.doctor, health: o.healthGate !== false, channels: o.channelsGate !== false,
         },
         onFailure: o.onFailure,
+        ...(o.restoreBackup === true ? { restoreBackup: true } : {}),
         ...(typeof o.runtimeVersion === 'string' ? { runtimeVersion: o.runtimeVersion } : {}),
       };
       let fleet: string | undefined;
