@@ -262,6 +262,7 @@ function startRollback(s: RolloutStatus, reason: string, now: number, out: StepR
       if (g.releasedAt !== undefined && g.backup !== undefined && g.fromVersion !== g.toVersion) out.actions.push({ type: 'restore', gateway: g.name, backup: g.backup });
     } else if (g.state === 'pending') {
       g.state = 'held';
+      g.message = `not updated: stays on revision ${g.from}`;
     }
   }
   out.events.push({ reason: 'rollout.rolling-back', message: s.message });

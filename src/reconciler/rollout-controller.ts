@@ -147,7 +147,8 @@ export function createRolloutController(deps: RolloutControllerDeps): RolloutCon
       if (!res || slow.length === 0) return;
       const spec = (await store.transaction((repos) => repos.resources.get(org, 'Rollout', name)))?.spec;
       if (!spec) return;
-      for (const a of slow) {
+      // Backups, gates and restores of different gateways run side by side; each records its own result.
+      await Promise.all(slow.map(async (a) => {
         if (a.type === 'restore') {
           const result = await deps.gates.restore(org, a.gateway, a.backup!).then((): { ok: true } => ({ ok: true }), (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
           afterCommit(org, name, await transition(org, name, (status) => Promise.resolve({
@@ -172,7 +173,7 @@ export function createRolloutController(deps: RolloutControllerDeps): RolloutCon
               : { reason: 'rollout.gate-failed', message: `gateway ${a.gateway}: ${bad.map((r) => `${r.gate}: ${r.message}`).join('; ')}` }],
           })));
         }
-      }
+      }));
     }
   }
 

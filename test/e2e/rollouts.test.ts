@@ -106,7 +106,7 @@ describe('rollouts end to end (3 real OpenClaw gateways)', () => {
   });
 
   it('rolls a broken change back automatically: the fleet ends on the previous revision, the failure explained', async () => {
-    const started = await runCli(['rollout', 'start', 'broken', '-f', join(dir, 'broken.yaml'), '-l', 'tier=web', '--strategy', 'rolling', '--doctor', 'off', '--timeout', '90'], env);
+    const started = await runCli(['rollout', 'start', 'broken', '-f', join(dir, 'broken.yaml'), '-l', 'tier=web', '--strategy', 'rolling', '--doctor', 'off', '--timeout', '90', '--max-restarts', '1'], env);
     expect(started.code, started.stderr).toBe(0);
     const watched = await runCli(['rollout', 'status', 'broken', '-w'], env, undefined, 200_000);
     expect(watched.code).toBe(1);
@@ -116,7 +116,7 @@ describe('rollouts end to end (3 real OpenClaw gateways)', () => {
     expect(watched.stdout).toMatch(/gw-b\s+2\s+held/);
     const r = await rollout('broken');
     expect(r.status.reason).toMatch(/^gateway gw-a: crash loop/);
-    await waitFor('fleet back on revision 2, pinned', 90_000, () => all((g) => g.status?.revision === 2 && g.status.pinnedRevision === 2));
+    await waitFor('fleet back on revision 2, pinned', 90_000, () => all((g) => g.status?.revision === 2 && g.metadata.annotations?.['clawplane.dev/pinned-revision'] === '2'));
     for (const v of views) expect(readFileSync(join(dir, 'gateways', `ro--${(await v.get()).metadata.name}`, 'state', 'openclaw.json'), 'utf8')).toContain('"mode": "local"');
     const audit = await runCli(['audit', 'list', '--target', 'Gateway/gw-b'], env);
     expect(audit.stdout).toContain('gateway.rollback');
