@@ -1,7 +1,6 @@
 // Rollouts end to end with three real OpenClaw gateways (process runtime), through the real CLI:
-// 1. a canary runtime upgrade 2026.9.5 → 2026.9.6 (high-risk: approval; pre-upgrade backups; doctor
-//    gate) during which the control plane is killed with SIGKILL and restarted: it resumes and ends
-//    consistent; 2. a broken change (the gateway refuses to start) is rolled back automatically and
+// 1. a canary runtime upgrade 2026.9.5 → 2026.9.6 (high-risk: approval; pre-upgrade backups) during which the control plane is killed with SIGKILL and restarted: it resumes and ends
+//    consistent; 2. a downgrade of one gateway with its pre-upgrade state restored (doctor gate); 3. a broken change (the gateway refuses to start) is rolled back automatically and
 //    the fleet ends on the previous revision, with the failure explained in `rollout status`.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +12,7 @@ import { RUNTIMES_DIR, api, gatewayView, killTree, processesWithStateDir, waitFo
 
 const GATEWAYS = ['gw-a', 'gw-b', 'gw-c'];
 
-interface Entry { name: string; state: string; from: number; revision?: number; backup?: string; message?: string; gates?: { gate: string; ok: boolean }[] }
+interface Entry { name: string; state: string; from: number; revision?: number; backup?: string; restoreFrom?: string; restored?: boolean; message?: string; gates?: { gate: string; ok: boolean }[] }
 interface RolloutView { status: { phase: string; reason?: string; approvedBy?: string; highRisk: boolean; gateways: Entry[] } }
 
 function fleet(ports: number[]): string {
@@ -70,7 +69,7 @@ describe('rollouts end to end (3 real OpenClaw gateways)', () => {
   });
 
   it('upgrades the runtime canary-first with approval, backups and gates, surviving a kill -9 of the control plane', async () => {
-    const started = await runCli(['rollout', 'start', 'upgrade', '--runtime-version', '2026.9.6', '-l', 'tier=web', '--strategy', 'canary', '--canary', '1', '--wave-size', '2', '--doctor', 'error'], env);
+    const started = await runCli(['rollout', 'start', 'upgrade', '--runtime-version', '2026.9.6', '-l', 'tier=web', '--strategy', 'canary', '--canary', '1', '--wave-size', '2', '--doctor', 'off'], env);
     expect(started.code, started.stderr).toBe(0);
     expect(started.stdout).toContain('AwaitingApproval');
     expect(started.stdout).toContain('runtime version change (2026.9.5 → 2026.9.6)');
@@ -85,7 +84,7 @@ describe('rollouts end to end (3 real OpenClaw gateways)', () => {
     await server.stop('SIGKILL');
     await start();
 
-    const watched = await runCli(['rollout', 'status', 'upgrade', '-w'], env, undefined, 240_000);
+    const watched = await runCli(['rollout', 'status', 'upgrade', '-w'], env, undefined, 300_000);
     expect(watched.code, `${watched.stdout}\n${watched.stderr}`).toBe(0);
     expect(watched.stdout).toMatch(/rollout\/upgrade: Succeeded/);
     const r = await rollout('upgrade');
@@ -93,7 +92,7 @@ describe('rollouts end to end (3 real OpenClaw gateways)', () => {
     for (const e of r.status.gateways) {
       expect(e.state).toBe('succeeded');
       expect(e.backup && existsSync(e.backup), `backup of ${e.name}: ${e.backup}`).toBe(true);
-      expect(e.gates?.map((x) => x.gate)).toEqual(expect.arrayContaining(['readyz', 'health', 'doctor', 'version']));
+      expect(e.gates?.map((x) => x.gate)).toEqual(['readyz', 'health', 'channels', 'version']);
     }
     await waitFor('all on 2026.9.6, revision 2', 60_000, () => all((g) => g.status?.revision === 2 && (g.status as { runtimeVersion?: string }).runtimeVersion === '2026.9.6'));
     // One process per gateway after the restart (no duplicates).
@@ -103,6 +102,19 @@ describe('rollouts end to end (3 real OpenClaw gateways)', () => {
     }
     const audit = await runCli(['audit', 'list', '--target', 'Rollout/upgrade'], env);
     for (const a of ['rollout.start', 'rollout.approve', 'rollout.backup', 'rollout.gates-passed', 'rollout.succeeded']) expect(audit.stdout).toContain(a);
+  });
+
+  it('downgrades one gateway back to 2026.9.5 with its pre-upgrade state restored, doctor-gated', async () => {
+    const started = await runCli(['rollout', 'start', 'back', '--runtime-version', '2026.9.5', '--gateways', 'gw-c', '--restore-backup', '--doctor', 'error'], env);
+    expect(started.code, started.stderr).toBe(0);
+    expect((await runCli(['rollout', 'approve', 'back'], env)).code).toBe(0);
+    const watched = await runCli(['rollout', 'status', 'back', '-w'], env, undefined, 200_000);
+    expect(watched.code, `${watched.stdout}\n${watched.stderr}`).toBe(0);
+    const e = (await rollout('back')).status.gateways[0]!;
+    expect(e).toMatchObject({ name: 'gw-c', state: 'succeeded', restored: true });
+    expect(e.gates?.find((g) => g.gate === 'doctor')).toMatchObject({ ok: true });
+    expect(e.restoreFrom).toBe((await rollout('upgrade')).status.gateways.find((g) => g.name === 'gw-c')!.backup);
+    await waitFor('gw-c on 2026.9.5 again', 60_000, views[2]!.ready((g) => (g.status as { runtimeVersion?: string }).runtimeVersion === '2026.9.5'));
   });
 
   it('rolls a broken change back automatically: the fleet ends on the previous revision, the failure explained', async () => {
@@ -116,7 +128,8 @@ describe('rollouts end to end (3 real OpenClaw gateways)', () => {
     expect(watched.stdout).toMatch(/gw-b\s+2\s+held/);
     const r = await rollout('broken');
     expect(r.status.reason).toMatch(/^gateway gw-a: crash loop/);
-    await waitFor('fleet back on revision 2, pinned', 90_000, () => all((g) => g.status?.revision === 2 && g.metadata.annotations?.['clawplane.dev/pinned-revision'] === '2'));
+    const before: Record<string, number> = { 'gw-a': 2, 'gw-b': 2, 'gw-c': r.status.gateways.find((g) => g.name === 'gw-c')!.from };
+    await waitFor('fleet back on its previous revisions, pinned', 90_000, () => all((g) => g.status?.revision === before[g.metadata.name] && g.metadata.annotations?.['clawplane.dev/pinned-revision'] === String(before[g.metadata.name])));
     for (const v of views) expect(readFileSync(join(dir, 'gateways', `ro--${(await v.get()).metadata.name}`, 'state', 'openclaw.json'), 'utf8')).toContain('"mode": "local"');
     const audit = await runCli(['audit', 'list', '--target', 'Gateway/gw-b'], env);
     expect(audit.stdout).toContain('gateway.rollback');
