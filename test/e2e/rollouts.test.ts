@@ -102,7 +102,7 @@ describe('rollouts end to end (3 real OpenClaw gateways)', () => {
     }
     const audit = await runCli(['audit', 'list', '--target', 'Rollout/upgrade'], env);
     for (const a of ['rollout.start', 'rollout.approve', 'rollout.backup', 'rollout.gates-passed', 'rollout.succeeded']) expect(audit.stdout).toContain(a);
-  });
+  }, 420_000);
 
   it('downgrades one gateway back to 2026.9.5 with its pre-upgrade state restored, doctor-gated', async () => {
     const started = await runCli(['rollout', 'start', 'back', '--runtime-version', '2026.9.5', '--gateways', 'gw-c', '--restore-backup', '--doctor', 'error'], env);
