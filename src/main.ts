@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createGatewayRuntime } from './composition/gateway-runtime.ts';
 import { createPlanning } from './composition/planning.ts';
 import { createIdentity } from './composition/identity.ts';
+import { createRolloutRuntime, fingerprintWith } from './composition/rollout-runtime.ts';
 import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -66,8 +67,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     deps.runtime = runtime.ops;
     deps.runtimes = runtime.runtimes;
   }
+  deps.fingerprintGateways = fingerprintWith(planning);
+  const rollouts = runtime
+    ? createRolloutRuntime({ deps, driver: runtime.driver, loadDesired: runtime.loadDesired, enqueue: (o, g) => runtime.controller.enqueue(o, g), env, log: log.child({ component: 'rollouts' }) })
+    : undefined;
+  if (rollouts) deps.rollouts = rollouts.ops;
   deps.system = {
     shutdown: async ({ stopGateways }) => {
+      await rollouts?.controller.stop();
       await runtime?.controller.stop();
       const stopped = stopGateways && runtime ? await runtime.stopAll() : [];
       setTimeout(() => void stopServer?.().then(() => process.exit(0)), 100);
@@ -101,11 +108,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     process.stderr.write(`\nFirst start: created user "admin" (admin of every organization). Log in with ${how}:\n  clawplane login --server ${url} --token-stdin < TOKEN_FILE\n\n`);
   }
   runtime?.start();
+  rollouts?.controller.start();
   let closing: Promise<void> | undefined;
   stopServer = async () => {
     closing ??= (async () => {
       (server as import('node:http').Server).closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
+      await rollouts?.controller.stop();
       await runtime?.close();
       await store.close();
     })();

@@ -16,13 +16,14 @@ import { opsRoutes } from './routes/ops-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { resourceRoutes } from './routes/resource-routes.ts';
 import { revisionRoutes } from './routes/revision-routes.ts';
+import { rolloutRoutes } from './routes/rollout-routes.ts';
 import { systemRoutes } from './routes/system-routes.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_FLEET_BYTES = 8 * 1024 * 1024;
 
 /** Every route of the API, in matching order (fixed paths before parameterised ones). */
-export const apiRoutes: RouteDef[] = [...systemRoutes, ...identityRoutes, ...revisionRoutes, ...opsRoutes, ...resourceRoutes];
+export const apiRoutes: RouteDef[] = [...systemRoutes, ...identityRoutes, ...revisionRoutes, ...rolloutRoutes, ...opsRoutes, ...resourceRoutes];
 
 function docsPage(): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Clawplane API</title>

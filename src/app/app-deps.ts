@@ -24,6 +24,28 @@ export interface AppDeps {
   runtimes?: RuntimeVersionOps;
   /** Passwords, sessions and SSO (defaults when absent: OWASP scrypt, 30 min idle / 12 h sessions, no SSO). */
   identity?: IdentityOptions;
+  /**
+   * Per gateway of an org's documents: a fingerprint of what would be deployed (rendered files,
+   * runtime, port, target, resources) and its runtime version. Rollouts use it to find what a change affects.
+   */
+  fingerprintGateways?: (org: string, documents: FleetDocument[]) => Record<string, GatewayFingerprint>;
+  rollouts?: RolloutOps;
+}
+
+export interface GatewayFingerprint {
+  /** Rendered files, runtime, port, target, resources. */
+  hash: string;
+  /** Rendered files only (filesFingerprint), to compare with a revision. */
+  filesHash: string;
+  runtimeVersion: string;
+}
+
+/** The rollout controller as the use cases see it (ADR 0010). */
+export interface RolloutOps {
+  /** Failed rollouts of a runtime version after which it is blocked until an admin clears it. */
+  breakerThreshold: number;
+  /** Process rollouts now (after a start or a control verb) instead of at the next tick. */
+  kick(): void;
 }
 
 /** The local (encrypted) secrets store as the use cases see it: values go in, never come out. */

@@ -86,9 +86,17 @@ export async function applyDocuments(
   deps: AppDeps,
   actor: Actor,
   documents: FleetDocument[],
-  opts: { dryRun?: boolean; requestId?: string; mode?: 'apply' | 'create' | 'replace' } = {},
+  opts: {
+    dryRun?: boolean; requestId?: string; mode?: 'apply' | 'create' | 'replace';
+    /** Runs inside the apply's transaction after the documents were written (not on dry runs). */
+    beforeCommit?: (repos: Repos) => Promise<void>;
+  } = {},
 ): Promise<ApplyResult> {
   if (documents.length === 0) throw new AppError('invalid', 'nothing to apply: no documents');
+  const rollout = documents.find((d) => d.kind === 'Rollout');
+  if (rollout) {
+    throw new AppError('invalid', `Rollout "${rollout.metadata.name}" cannot be applied or created as a document: start it with \`clawplane rollout start\` (POST /v1/orgs/${rollout.metadata.org}/rollouts/${rollout.metadata.name}/start)`);
+  }
   const ordered = [...documents].sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
   const now = deps.now();
   const changed: ApplyItem[] = [];
@@ -135,6 +143,7 @@ export async function applyDocuments(
       }
       if (d.kind === 'RoleBinding' && !opts.dryRun) await applyRoleBinding(repos, deps, org, d.spec as { user: string; role: Role }, now, actor);
     }
+    if (!opts.dryRun && opts.beforeCommit) await opts.beforeCommit(repos);
     return { dryRun: Boolean(opts.dryRun), items, warnings: issues.filter((i) => i.severity !== 'error') };
   }).catch((e: unknown) => {
     if (e instanceof StoreConflict) throw new AppError('conflict', e.message);

@@ -82,6 +82,10 @@ export async function deleteResource(
     .transaction(async (repos) => {
       const target = await repos.resources.get(org, kind, name);
       if (!target) throw new AppError('not_found', `${kind} "${name}" not found in organization "${org}"`);
+      const phase = (target.status as { phase?: unknown } | undefined)?.phase;
+      if (target.kind === 'Rollout' && typeof phase === 'string' && ['AwaitingApproval', 'Progressing', 'Paused', 'RollingBack'].includes(phase)) {
+        throw new AppError('conflict', `rollout "${name}" is ${phase}; abort it first (clawplane rollout abort ${name})`);
+      }
       if (target.kind === 'Agent') agentSpec = target.spec as { agentId?: string };
       const out: { kind: Kind; name: string; gateway?: string }[] = [];
       for (const c of children) {

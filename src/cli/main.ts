@@ -11,6 +11,7 @@ import { registerLocalCommands } from './commands/local-commands.ts';
 import { registerAgentCommands } from './commands/agent-commands.ts';
 import { registerSecretCommands } from './commands/secret-commands.ts';
 import { registerRevisionCommands } from './commands/revision-commands.ts';
+import { registerRolloutCommands } from './commands/rollout-commands.ts';
 import { registerOfflineCommands } from './offline/index.ts';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAgentCommands(program, ctx);
   registerSecretCommands(program, ctx);
   registerRevisionCommands(program, ctx);
+  registerRolloutCommands(program, ctx);
   registerOfflineCommands(program);
   return program;
 }

@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR } from '../app/actor.ts';
 import { listAll, loadOrgDocuments } from '../app/org-state.ts';
 import { recordAudit } from '../app/record-audit.ts';
 import { writeStatus } from '../app/resource-commands.ts';
+import { heldRevision } from '../core/rollout.ts';
 import type { GatewayStatus } from '../core/status.ts';
 import { createSystemClock } from '../reconciler/clock.ts';
 import { type GatewayController, createGatewayController } from '../reconciler/controller.ts';
@@ -31,6 +32,8 @@ export interface GatewayRuntime {
   driver: ProcessDriver;
   controller: GatewayController;
   loader: DesiredStateLoader;
+  /** The desired state the reconciler deploys (pins and rollout holds applied). */
+  loadDesired(org: string, name: string): Promise<DesiredGateway | undefined>;
   ops: GatewayRuntimeOps;
   runtimes: RuntimeVersionOps;
   onChange: NonNullable<AppDeps['onChange']>;
@@ -111,14 +114,18 @@ export function createGatewayRuntime(opts: {
     const diff = { names, versions, ...(tokenMeta ? { gatewayAuthVersion: tokenMeta.version } : {}) };
     await deps.store.transaction((repos) => recordAudit(repos, SYSTEM_ACTOR, { org, action: 'secret.read', target: `Gateway/${name}`, diff }, deps.now()));
   };
-  /** The loader's desired state, with a pinned revision's files and runtime version (ADR 0007). */
+  /**
+   * The loader's desired state, with a pinned revision's files and runtime version (ADR 0007), or
+   * the revision an active rollout holds the gateway on (ADR 0010).
+   */
   const loadDesired = async (org: string, name: string): Promise<DesiredGateway | undefined> => {
     const d = await loader.load(org, name);
     if (!d) return d;
     const pinned = pinnedRevisionOf(d.resource);
-    if (pinned === undefined) return d;
-    const rev = await deps.store.transaction((repos) => repos.revisions.get(org, name, pinned));
-    return applyPinnedRevision(d, pinned, rev);
+    const hold = pinned ?? heldRevision(await deps.store.transaction((repos) => listAll(repos, org, 'Rollout')), name)?.revision;
+    if (hold === undefined) return d;
+    const rev = await deps.store.transaction((repos) => repos.revisions.get(org, name, hold));
+    return applyPinnedRevision(d, hold, rev);
   };
   /** Records the applied spec as a revision and marks it known-good once ready; returns its number. */
   const recordRevision = async (org: string, name: string, desired: DesiredGateway | undefined, status: GatewayStatus): Promise<number | undefined> => {
@@ -244,7 +251,7 @@ export function createGatewayRuntime(opts: {
   };
 
   return {
-    driver, controller, loader,
+    driver, controller, loader, loadDesired,
     secretValues: local,
     onChange: (change) => {
       loader.invalidate(change.org);

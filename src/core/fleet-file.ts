@@ -104,12 +104,12 @@ export function validateDocument(raw: unknown, index: number, defaultOrg?: strin
 }
 
 /** Parse and validate a whole fleet file. */
-export function parseFleet(text: string, filename?: string): ParseResult {
+export function parseFleet(text: string, filename?: string, opts: { defaultOrg?: string } = {}): ParseResult {
   const { raw, issues } = splitFleetText(text, filename);
   if (issues.length > 0) return { documents: [], issues };
   const orgs = raw.filter((r) => (r as { kind?: unknown } | null)?.kind === 'Organization');
   const defaultOrg =
-    orgs.length === 1 ? ((orgs[0] as { metadata?: { name?: unknown } }).metadata?.name as string | undefined) : undefined;
+    orgs.length === 1 ? ((orgs[0] as { metadata?: { name?: unknown } }).metadata?.name as string | undefined) : opts.defaultOrg;
   const documents: FleetDocument[] = [];
   const all: Issue[] = [];
   raw.forEach((r, i) => {

@@ -235,12 +235,47 @@ const teamSpec = z
   })
   .strict();
 
+export const rolloutStrategies = ['all', 'rolling', 'canary'] as const;
+export const doctorSeverities = ['off', 'info', 'warning', 'error'] as const;
 const rolloutSpec = z
   .object({
-    selector: z.object({ group: dnsLabel.optional(), labels: z.record(labelKey, labelValue).optional(), names: z.array(dnsLabel).optional() }).strict(),
+    /** Which gateways take part: a group, labels and/or names (all given must match). */
+    selector: z.object({ group: dnsLabel.optional(), labels: z.record(labelKey, labelValue).optional(), names: z.array(dnsLabel).max(1000).optional() }).strict(),
+    /** Explicit runtime version bump of the selected gateways (written to their spec). */
     runtimeVersion: version.optional(),
-    strategy: z.enum(['canary', 'rolling', 'all-at-once']).default('rolling'),
-    batchSize: z.number().int().min(1).default(1),
+    strategy: z.preprocess((v) => (v === 'all-at-once' ? 'all' : v), z.enum(rolloutStrategies)).default('rolling'),
+    /** rolling: gateways updated at once. */
+    maxUnavailable: z.number().int().min(1).max(1000).default(1),
+    /** canary: the first wave, a count or a percentage of the gateways (default 1 gateway). */
+    canary: z.object({ count: z.number().int().min(1).max(1000).optional(), percent: z.number().int().min(1).max(100).optional() }).strict()
+      .refine((c) => !(c.count !== undefined && c.percent !== undefined), 'give canary.count or canary.percent, not both').optional(),
+    /** canary: size of the waves after the canary wave. */
+    waveSize: z.number().int().min(1).max(1000).default(1),
+    gates: z
+      .object({
+        /** Per gateway: ready on the new revision and all gates passed within this time. */
+        timeoutSeconds: z.number().int().min(5).max(3600).default(180),
+        /**
+         * Restarts after the update that count as a crash loop. 2, not 1: a control plane killed
+         * while it restarts a gateway makes its successor count one restart that is not a crash.
+         */
+        maxRestarts: z.number().int().min(1).max(20).default(2),
+        /** Gateway health RPC (WebSocket). */
+        health: z.boolean().default(true),
+        /** channels.status: an enabled account with an error fails the gate. */
+        channels: z.boolean().default(true),
+        /** openclaw doctor findings at or above this severity fail the gate. */
+        doctor: z.enum(doctorSeverities).default('error'),
+      })
+      .strict()
+      .default({ timeoutSeconds: 180, maxRestarts: 2, health: true, channels: true, doctor: 'error' }),
+    /**
+     * Runtime downgrades: put back the state saved before the earlier upgrade away from the target
+     * version (its pre-upgrade backup), as OpenClaw refuses a state database a newer version migrated.
+     */
+    restoreBackup: z.boolean().default(false),
+    /** After a failed gate: already-updated healthy gateways keep the change, or revert too. */
+    onFailure: z.enum(['keep', 'revert']).default('revert'),
   })
   .strict();
 

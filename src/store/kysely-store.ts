@@ -7,10 +7,11 @@ import { Mutex } from './mutex.ts';
 import { createResourceRepo } from './resource-repo.ts';
 import { createRevisionRepo } from './revision-repo.ts';
 import { createLoginThrottleRepo, createSessionRepo } from './session-repo.ts';
+import { createBreakerRepo } from './breaker-repo.ts';
 import type { Database, StoreDialect } from './schema.ts';
 
 export function createRepos(db: Kysely<Database>, dialect: StoreDialect): Repos {
-  return { resources: createResourceRepo(db, dialect), audit: createAuditRepo(db, dialect), auth: createAuthRepo(db), revisions: createRevisionRepo(db, dialect), sessions: createSessionRepo(db), loginThrottle: createLoginThrottleRepo(db) };
+  return { resources: createResourceRepo(db, dialect), audit: createAuditRepo(db, dialect), auth: createAuthRepo(db), revisions: createRevisionRepo(db, dialect), sessions: createSessionRepo(db), loginThrottle: createLoginThrottleRepo(db), breakers: createBreakerRepo(db) };
 }
 
 /**

@@ -148,9 +148,28 @@ function identitySchema(): Migration {
   };
 }
 
+function rolloutBreakersSchema(): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('rollout_breakers')
+        .addColumn('org', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('last_failure_at', 'text', (c) => c.notNull())
+        .addColumn('last_rollout', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rollout_breakers_pk', ['org', 'version'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('rollout_breakers').execute();
+    },
+  };
+}
+
 /** All migrations by name (applied in name order). */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initialSchema(dialect), '0002_revisions': revisionsSchema(), '0004_identity': identitySchema() };
+  return { '0001_initial': initialSchema(dialect), '0002_revisions': revisionsSchema(), '0003_rollout_breakers': rolloutBreakersSchema(), '0004_identity': identitySchema() };
 }
 
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {

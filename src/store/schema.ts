@@ -92,8 +92,17 @@ export interface RevisionsTable {
   known_good: number;
 }
 
+export interface RolloutBreakersTable {
+  org: string;
+  version: string;
+  failures: number;
+  last_failure_at: string;
+  last_rollout: string;
+}
+
 export interface Database {
   revisions: RevisionsTable;
+  rollout_breakers: RolloutBreakersTable;
   resources: ResourcesTable;
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;

@@ -6,6 +6,8 @@ import type { RouteDef } from '../../src/api/api-context.ts';
 import { apiRoutes } from '../../src/api/server.ts';
 import { SYSTEM_ACTOR } from '../../src/app/actor.ts';
 import { createApiToken } from '../../src/app/auth-commands.ts';
+import { kinds } from '../../src/core/resources.ts';
+import { newRolloutStatus } from '../../src/core/rollout.ts';
 import { type Harness, createHarness } from '../helpers/api-harness.ts';
 
 const fleet = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'small-fleet.yaml'), 'utf8');
@@ -62,7 +64,7 @@ function scopeNeeded(r: RouteDef): string | undefined {
 }
 
 function concrete(r: RouteDef): { path: string; body?: unknown; text?: string } {
-  const nameFor: Record<string, string> = { agents: 'helpdesk', secrets: 'tg-helpdesk-token', users: 'uma' };
+  const nameFor: Record<string, string> = { agents: 'helpdesk', secrets: 'tg-helpdesk-token', users: 'uma', rollouts: 'matrix-ro' };
   const parent = /\/([a-z-]+)\/:name/.exec(r.path)?.[1] ?? 'gateways';
   const path = r.path
     .replace(':org', 'acme').replace(':plural', 'gateways').replace(':name', nameFor[parent] ?? 'ops-gw').replace(':action', 'restart')
@@ -107,6 +109,13 @@ describe('RBAC: every route × every role', () => {
     h = await createHarness();
     expect((await h.request('POST', '/v1/apply', { text: fleet })).status).toBe(200);
     expect((await h.request('POST', '/v1/apply', { text: roleBindings })).status).toBe(200);
+    // A rollout for the rollout verbs (the harness has no controller: its state only changes by the verbs).
+    const spec = kinds.Rollout.spec.parse({ selector: {} });
+    await h.store.transaction(async (repos) => {
+      await repos.resources.create({ kind: 'Rollout', metadata: { name: 'matrix-ro', org: 'acme' }, spec }, new Date().toISOString(), 'uid-matrix-ro');
+      const status = newRolloutStatus({ spec, change: { kind: 'apply', summary: 'matrix' }, gateways: [], actor: 'admin', now: Date.now() });
+      await repos.resources.updateStatus('acme', 'Rollout', 'matrix-ro', status as unknown as Record<string, unknown>, new Date().toISOString());
+    });
     tokens['global-admin'] = h.adminToken;
     tokens.viewer = await h.tokenFor('vera');
     tokens.operator = await h.tokenFor('otto');

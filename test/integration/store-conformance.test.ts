@@ -513,6 +513,21 @@ describe.each([sqliteBackend, postgresBackend])('Store conformance: $name', (bac
     expect(await store.transaction((repos) => repos.revisions.list('rev-org', 'nope'))).toEqual([]);
   });
 
+  it('counts rollout failures per runtime version (circuit breaker) and clears them', async () => {
+    expect(await store.transaction((r) => r.breakers.get('brk', '2026.9.5'))).toBeUndefined();
+    const one = await store.transaction((r) => r.breakers.recordFailure('brk', '2026.9.5', 'ro-1', '2026-12-04T16:00:00.000Z'));
+    expect(one).toEqual({ org: 'brk', version: '2026.9.5', failures: 1, lastFailureAt: '2026-12-04T16:00:00.000Z', lastRollout: 'ro-1' });
+    await store.transaction((r) => r.breakers.recordFailure('brk', '2026.9.5', 'ro-2', '2026-12-04T16:05:00.000Z'));
+    await store.transaction((r) => r.breakers.recordFailure('brk', '2026.9.4', 'ro-3', '2026-12-04T16:06:00.000Z'));
+    await store.transaction((r) => r.breakers.recordFailure('other', '2026.9.5', 'ro-9', '2026-12-04T16:06:00.000Z'));
+    expect(await store.transaction((r) => r.breakers.get('brk', '2026.9.5'))).toMatchObject({ failures: 2, lastRollout: 'ro-2' });
+    expect((await store.transaction((r) => r.breakers.list('brk'))).map((b) => [b.version, b.failures])).toEqual([['2026.9.4', 1], ['2026.9.5', 2]]);
+    expect(await store.transaction((r) => r.breakers.clear('brk', '2026.9.5'))).toBe(true);
+    expect(await store.transaction((r) => r.breakers.clear('brk', '2026.9.5'))).toBe(false);
+    expect(await store.transaction((r) => r.breakers.get('brk', '2026.9.5'))).toBeUndefined();
+    expect(await store.transaction((r) => r.breakers.get('other', '2026.9.5'))).toMatchObject({ failures: 1 });
+  });
+
   it('keeps data across reopening, with migrations applied only once', async () => {
     await store.transaction((r) => r.resources.create(gw('reopen', 'kept', {}, { port: 18999 }), T0, 'uid-kept'));
     const second = await env.open();

@@ -51,6 +51,24 @@ export interface GatewayExitEvent {
   at: string;
 }
 
+/** A one-shot command of the runtime's own CLI, run the way the gateway runs (ADR 0010). */
+export interface RuntimeExecRequest {
+  /** The runtime build to use (the gateway's pinned version). */
+  runtime: { kind: 'openclaw' | 'nanoclaw'; version: string };
+  /** CLI arguments, e.g. ["doctor", "--json"]; never a shell string. */
+  args: string[];
+  /** The gateway's env (secret values included: never logged); the driver adds HOME, state and config dir. */
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
+export interface RuntimeExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
 export interface RuntimeDriver {
   readonly target: 'process' | 'docker' | 'kubernetes';
   observe(id: string): Promise<ObservedGateway>;
@@ -77,6 +95,18 @@ export interface RuntimeDriver {
   endpoint(id: string, port: number): { host: string; port: number };
   /** State dir as the gateway sees it (rendered paths are rooted here). */
   stateDirFor(id: string): string;
+  /**
+   * Run the runtime's CLI against the gateway's own HOME, state and config dir (doctor, backup).
+   * Output is capped; the command is killed at the timeout.
+   */
+  exec?(id: string, req: RuntimeExecRequest): Promise<RuntimeExecResult>;
+  /** Where state backups of the gateway go, as exec'd commands see it (created on demand). */
+  backupDir?(id: string): Promise<string>;
+  /**
+   * Stop the gateway and replace its state dir with the one saved in a backup archive (made by the
+   * runtime's `backup create`). The next start runs on the restored state.
+   */
+  restoreState?(id: string, archive: string): Promise<void>;
   /** Optional push notification of exits the driver sees (observe() stays the source of truth). */
   onExit?(listener: (event: GatewayExitEvent) => void): () => void;
 }

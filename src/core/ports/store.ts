@@ -156,6 +156,27 @@ export interface RevisionRepo {
   markKnownGood(org: string, gateway: string, number: number): Promise<boolean>;
 }
 
+/** Failed rollouts per runtime version (the rollout circuit breaker, ADR 0010). */
+export interface VersionBreaker {
+  org: string;
+  /** Runtime version, e.g. "2026.9.6". */
+  version: string;
+  failures: number;
+  lastFailureAt: string;
+  /** The rollout that failed last. */
+  lastRollout: string;
+}
+
+export interface BreakerRepo {
+  /** Adds one failure of `version` (creates the record at 1) and returns the record. */
+  recordFailure(org: string, version: string, rollout: string, now: string): Promise<VersionBreaker>;
+  get(org: string, version: string): Promise<VersionBreaker | undefined>;
+  /** Ascending by version. */
+  list(org: string): Promise<VersionBreaker[]>;
+  /** Resets the count (deletes the record); false when there was none. */
+  clear(org: string, version: string): Promise<boolean>;
+}
+
 export interface Repos {
   resources: ResourceRepo;
   audit: AuditRepo;
@@ -163,6 +184,7 @@ export interface Repos {
   revisions: RevisionRepo;
   sessions: SessionRepo;
   loginThrottle: LoginThrottleRepo;
+  breakers: BreakerRepo;
 }
 
 export interface Store {

@@ -7,10 +7,10 @@
 // started by an earlier one instead of starting duplicates.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import type {
-  GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver,
+  GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver, RuntimeExecRequest, RuntimeExecResult,
 } from '../../core/ports/runtime.ts';
 import { readGatewayRecord, writeFileAtomic, writeGatewayRecord, type GatewayRecord } from './gateway-record.ts';
 import { DEFAULT_LOG_ROTATION, rotateLogIfNeeded, type LogRotationOptions } from './log-rotation.ts';
@@ -62,6 +62,9 @@ export interface GatewayPaths {
 }
 
 export interface ProcessDriver extends RuntimeDriver {
+  exec(id: string, req: RuntimeExecRequest): Promise<RuntimeExecResult>;
+  backupDir(id: string): Promise<string>;
+  restoreState(id: string, archive: string): Promise<void>;
   archivePaths(id: string, relPaths: string[], label: string): Promise<string | undefined>;
   readonly target: 'process';
   /** Exit notifications for gateways spawned by THIS instance. Returns an unsubscribe function. */
@@ -444,6 +447,47 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
 
     endpoint: (_id, port) => ({ host: '127.0.0.1', port }),
 
+    async exec(id, req) {
+      const p = pathsFor(id);
+      const entry = openClawEntry(options.runtimesDir, req.runtime.version);
+      if (!existsSync(entry)) throw new Error(`runtime openclaw@${req.runtime.version} is not installed (${entry})`);
+      await ensureDirs(p);
+      const env = buildGatewayEnv({ env: req.env }, p, { nodeDir: dirname(options.nodePath), systemPath: options.systemPath, skipChannels: options.skipChannels, baseEnv: options.baseEnv });
+      return runCaptured(options.nodePath, [entry, ...req.args], { cwd: p.home, env, timeoutMs: req.timeoutMs });
+    },
+
+    async restoreState(id, archive) {
+      const p = pathsFor(id);
+      if (!isAbsolute(archive) || !archive.startsWith(join(dataDir, 'backups') + sep)) throw new Error(`refusing to restore from ${archive}: not a backup of this control plane`);
+      return withLock(id, async () => {
+        await stopInner(id, defaultGraceMs, false);
+        const stamp = now().toISOString().replace(/[:.]/g, '-');
+        const tmp = join(p.root, `restore-${stamp}`);
+        await mkdir(tmp, { recursive: true, mode: 0o700 });
+        try {
+          await runTar(['-xzf', archive, '-C', tmp]);
+          // `openclaw backup create` layout: <archiveRoot>/payload/posix/<absolute state dir>/…
+          const roots = await readdir(tmp);
+          const src = roots.map((r) => join(tmp, r, 'payload', 'posix', p.state)).find((d) => existsSync(d));
+          if (!src) throw new Error(`${archive} holds no copy of ${p.state}`);
+          const old = join(p.root, `state.before-restore-${stamp}`);
+          if (existsSync(p.state)) await rename(p.state, old);
+          await rename(src, p.state);
+          await rm(old, { recursive: true, force: true });
+          log?.info({ id, archive }, 'state restored from backup');
+        } finally {
+          await rm(tmp, { recursive: true, force: true });
+        }
+      });
+    },
+
+    async backupDir(id) {
+      assertGatewayId(id);
+      const dir = join(dataDir, 'backups', id);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      return dir;
+    },
+
     stateDirFor: (id) => pathsFor(id).state,
 
     onExit(listener) {
@@ -458,6 +502,38 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
     },
   };
   return driver;
+}
+
+const EXEC_OUTPUT_CAP = 1024 * 1024;
+
+/** Run a command in its own process group, capture (capped) output, kill the group at the timeout. */
+function runCaptured(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<RuntimeExecResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (c: Buffer) => { if (stdout.length < EXEC_OUTPUT_CAP) stdout += c.toString('utf8'); });
+    child.stderr.on('data', (c: Buffer) => { if (stderr.length < EXEC_OUTPUT_CAP) stderr += c.toString('utf8'); });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }, opts.timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
+  });
 }
 
 function runTar(args: string[]): Promise<void> {
