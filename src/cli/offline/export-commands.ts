@@ -10,6 +10,7 @@ import { type Issue, formatIssue, hasErrors } from '../../core/issues.ts';
 import { exportKubernetes } from '../../core/kubernetes/export-kubernetes.ts';
 import { createComposeValidator } from './compose-validate.ts';
 import { ExportDirError, writeExportDir } from './export-dir.ts';
+import { type OpenClawSchemaValidator, createOpenClawSchemaValidator } from '../../adapters/openclaw/schema-validate.ts';
 import { REPO_ROOT, runPipeline } from './fleet-pipeline.ts';
 
 interface Io {
@@ -22,6 +23,13 @@ interface CommonOpts {
   out: string;
   image?: string;
   force?: boolean;
+}
+
+// Compiling the OpenClaw schema takes seconds: one validator per process (not exported).
+let schemaValidator: OpenClawSchemaValidator | undefined;
+function validator(): OpenClawSchemaValidator {
+  schemaValidator ??= createOpenClawSchemaValidator(join(REPO_ROOT, 'schemas'));
+  return schemaValidator;
 }
 
 const IMAGE_RE = /^[a-z0-9][a-z0-9._\-/:@]{0,255}$/i;
@@ -53,7 +61,7 @@ function containersFrom(o: CommonOpts, network: 'pod' | 'host', io: Io): { specs
     fail(io, `cannot read ${o.file}: ${(e as Error).message}`);
     return undefined;
   }
-  const r = runPipeline(text, o.file, { stateDir: CONTAINER_STATE_DIR });
+  const r = runPipeline(text, o.file, { stateDir: CONTAINER_STATE_DIR, validator: validator() });
   // Every container gets its own state volume at the same in-container path: not a shared dir.
   const issues = [...r.issues, ...(r.plan?.issues ?? []), ...(r.plan?.gateways.flatMap((g) => g.issues) ?? [])].filter((i) => i.code !== 'shared_state_dir');
   for (const i of issues.filter((x) => x.severity !== 'error')) io.err(`${formatIssue(i)}\n`);
@@ -97,18 +105,19 @@ export function registerExportCommands(program: Command, io: Io): void {
     .option('--image <ref>', 'image for every gateway (default: target.image or ghcr.io/openclaw/openclaw:<version>)')
     .option('--image-pull-policy <policy>', 'IfNotPresent, Never or Always', 'IfNotPresent')
     .option('--host-network', 'pods use the host network and bind loopback (single node, podman kube play)')
+    .option('--kube-play', 'also write podman/<ns>/<gateway>.yaml for `podman kube play` (implies --host-network)')
     .option('--storage-size <size>', 'state PVC size', '5Gi')
     .option('--storage-class <name>', 'state PVC storage class')
     .option('--force', 'write into a non-empty directory that holds no earlier k8s export')
-    .action((o: CommonOpts & { imagePullPolicy: string; hostNetwork?: boolean; storageSize: string; storageClass?: string }) => {
+    .action((o: CommonOpts & { imagePullPolicy: string; hostNetwork?: boolean; kubePlay?: boolean; storageSize: string; storageClass?: string }) => {
       if (!['IfNotPresent', 'Never', 'Always'].includes(o.imagePullPolicy)) return fail(io, `--image-pull-policy must be IfNotPresent, Never or Always, not "${o.imagePullPolicy}"`);
       if (!/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/.test(o.storageSize)) return fail(io, `--storage-size "${o.storageSize}" must be a quantity like 5Gi`);
       if (o.storageClass !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.storageClass)) return fail(io, `--storage-class "${o.storageClass}" is not a valid name`);
-      const network = o.hostNetwork ? 'host' : 'pod';
+      const network = o.hostNetwork || o.kubePlay ? 'host' : 'pod';
       const c = containersFrom(o, network, io);
       if (!c) return;
       const result = exportKubernetes(c.specs, {
-        network, imagePullPolicy: o.imagePullPolicy as 'IfNotPresent' | 'Never' | 'Always',
+        network, kubePlay: o.kubePlay === true, imagePullPolicy: o.imagePullPolicy as 'IfNotPresent' | 'Never' | 'Always',
         storage: { size: o.storageSize, ...(o.storageClass ? { storageClassName: o.storageClass } : {}) },
       });
       if (hasErrors(result.issues)) return fail(io, result.issues);

@@ -69,15 +69,15 @@ export function seedFiles(files: Record<string, string>): [string, string][] {
 }
 
 /**
- * A node one-liner that copies the seed files from the read-only config mount into the state dir
- * (the official image has node but maybe no shell). Paths come from `seedFiles`, never from users
- * directly: they are JSON-encoded into the script.
+ * A node one-liner that copies seed files from the read-only config mount into the state dir (the
+ * official image has node but maybe no shell). Each entry is [name under the config mount,
+ * path relative to the state dir]; both come from `seedFiles`, JSON-encoded into the script.
  */
-export function seedScript(paths: string[], chownTo?: number): string {
+export function seedScript(entries: [string, string][], chownTo?: number): string {
   return [
     "const fs=require('fs'),path=require('path');",
     `const src=${JSON.stringify(CONTAINER_CONFIG_DIR)},dst=${JSON.stringify(CONTAINER_STATE_DIR)};`,
-    `for(const p of ${JSON.stringify(paths)}){const t=path.join(dst,p);fs.mkdirSync(path.dirname(t),{recursive:true});fs.copyFileSync(path.join(src,p),t);}`,
+    `for(const [s,p] of ${JSON.stringify(entries)}){const t=path.join(dst,p);fs.mkdirSync(path.dirname(t),{recursive:true});fs.copyFileSync(path.join(src,s),t);}`,
     chownTo === undefined ? '' : `(function own(d){fs.chownSync(d,${chownTo},${chownTo});for(const e of fs.readdirSync(d,{withFileTypes:true})){const f=path.join(d,e.name);if(e.isDirectory())own(f);else fs.chownSync(f,${chownTo},${chownTo});}})(dst);`,
   ].join('');
 }

@@ -6,6 +6,7 @@ import { type GatewayContainerSpec } from '../containers/gateway-container.ts';
 import { type Issue } from '../issues.ts';
 import { buildGatewayManifests, manifestList, secretName } from './gateway-manifests.ts';
 import type { KubeObject } from './kube-object.ts';
+import { toKubePlay } from './kube-play.ts';
 import { buildNamespace, checkNamespace, namespaceFor } from './namespace.ts';
 import { validateKubeObjects } from './validate-manifests.ts';
 
@@ -19,6 +20,8 @@ export interface KubeExportOptions {
   network?: 'pod' | 'host';
   imagePullPolicy?: 'IfNotPresent' | 'Never' | 'Always';
   storage?: { size?: string; storageClassName?: string };
+  /** Also write podman/<namespace>/<gateway>.yaml for `podman kube play` (needs network 'host'). */
+  kubePlay?: boolean;
 }
 
 export interface KubeExport {
@@ -49,9 +52,24 @@ function readme(rows: { ns: string; gateway: string; env: string[] }[]): string 
     lines.push(`kubectl -n ${r.ns} create secret generic ${secretName(r.gateway)} \\`);
     lines.push(...r.env.map((e, i) => `  --from-file=${e}=./${e}.txt${i === r.env.length - 1 ? '' : ' \\'}`));
   }
-  lines.push('```', '', 'Then apply everything and wait for the gateways:', '', '```bash', 'kubectl apply -R -f .');
+  lines.push('```', '', 'Then apply each namespace directory and wait for the gateways:', '', '```bash', ...[...new Set(rows.map((r) => r.ns))].map((ns) => `kubectl apply -f ${ns}/`));
   for (const r of rows) lines.push(`kubectl -n ${r.ns} rollout status statefulset/${r.gateway} --timeout=5m`);
   lines.push('```', '', '`OPENCLAW_GATEWAY_TOKEN` is the gateway\'s own auth token: any long random string (for example', '`openssl rand -hex 32`). Removing a gateway keeps its state PVC (`state-<gateway>-0`) unless', 'you delete it.', '');
+  return lines.join('\n');
+}
+
+function kubePlayReadme(rows: { ns: string; gateway: string; env: string[] }[]): string {
+  const lines = [
+    '', '## Single host: podman kube play', '',
+    '`podman/<namespace>/<gateway>.yaml` is the same pod as the StatefulSet\'s template (host network,',
+    'bound to 127.0.0.1) with its state PVC. Podman 4.3 cannot read a Secret from the YAML; create a',
+    'podman secret in its JSON form (values base64) first:', '', '```bash',
+  ];
+  for (const r of rows) {
+    lines.push(`printf '{${r.env.map((e) => `"${e}":"%s"`).join(',')}}' ${r.env.map((e) => `"$(base64 -w0 < ./${e}.txt)"`).join(' ')} | podman secret create ${secretName(r.gateway)} -`);
+    lines.push(`podman kube play podman/${r.ns}/${r.gateway}.yaml`);
+  }
+  lines.push('```', '', 'Stop with `podman kube down <file>`; `podman volume rm state-<gateway>-0` deletes the state.', '');
   return lines.join('\n');
 }
 
@@ -78,6 +96,11 @@ export function exportKubernetes(gateways: readonly KubeExportGateway[], opts: K
     objects.push(...list);
     files[`${ns}/${c.gateway}.yaml`] = toYamlDocuments(list);
     rows.push({ ns, gateway: c.gateway, env: c.secretEnv });
+    if (opts.kubePlay) {
+      const play = toKubePlay(m);
+      issues.push(...validateKubeObjects(play));
+      files[`podman/${ns}/${c.gateway}.yaml`] = toYamlDocuments(play);
+    }
   }
   for (const [ns, org] of [...namespaces].sort(([a], [b]) => a.localeCompare(b))) {
     const obj = buildNamespace(ns, org, { hostNetwork: network === 'host' });
@@ -85,6 +108,6 @@ export function exportKubernetes(gateways: readonly KubeExportGateway[], opts: K
     objects.unshift(obj);
     files[`${ns}/namespace.yaml`] = toYamlDocuments([obj]);
   }
-  files['README.md'] = readme(rows);
+  files['README.md'] = readme(rows) + (opts.kubePlay ? kubePlayReadme(rows) : '');
   return { files, objects, issues };
 }

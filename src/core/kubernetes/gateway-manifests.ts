@@ -61,7 +61,7 @@ function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-/** ConfigMap keys allow [-._a-zA-Z0-9]; seeds map key → relative path through volume items. */
+/** ConfigMap keys allow [-._a-zA-Z0-9]: seeds get a flat key, mapped back to their path by the init container. */
 export function configMapKeys(files: Record<string, string>): { key: string; path: string }[] {
   const out = [{ key: CONTAINER_CONFIG_FILE, path: CONTAINER_CONFIG_FILE }];
   seedFiles(files).forEach(([path], i) => {
@@ -71,9 +71,9 @@ export function configMapKeys(files: Record<string, string>): { key: string; pat
   return out;
 }
 
-function probe(path: string, host: string | undefined, o: { period: number; failure: number; timeout?: number }): Record<string, unknown> {
+function probe(path: string, port: number, host: string | undefined, o: { period: number; failure: number; timeout?: number }): Record<string, unknown> {
   return {
-    httpGet: { path, port: 'gateway', ...(host ? { host } : {}) },
+    httpGet: { path, port, ...(host ? { host } : {}) },
     periodSeconds: o.period,
     failureThreshold: o.failure,
     timeoutSeconds: o.timeout ?? 3,
@@ -139,7 +139,9 @@ export function buildGatewayManifests(input: KubeGatewayInput): KubeGatewayManif
 
   const host = input.network === 'host';
   const probeHost = host ? '127.0.0.1' : undefined;
-  const seeds = seedFiles(c.files).map(([p]) => p);
+  // ConfigMap volumes are mounted flat (key = file name; podman kube play cannot create nested
+  // item paths); the init container copies the seeds to their place in the state volume.
+  const seeds = keys.filter((k) => k.path !== CONTAINER_CONFIG_FILE).map((k): [string, string] => [k.key, k.path]);
   const podAnnotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash };
   if (input.specHash) podAnnotations[SPEC_HASH_ANNOTATION] = input.specHash;
   if (input.restartedAt) podAnnotations[RESTARTED_AT_ANNOTATION] = input.restartedAt;
@@ -173,9 +175,9 @@ export function buildGatewayManifests(input: KubeGatewayInput): KubeGatewayManif
     resources: resourcesOf(c.resources),
     securityContext: containerSecurity,
     volumeMounts: mounts,
-    startupProbe: probe('/startupz', probeHost, { period: 5, failure: 36 }),
-    readinessProbe: probe('/readyz', probeHost, { period: 10, failure: 3 }),
-    livenessProbe: probe('/healthz', probeHost, { period: 20, failure: 3, timeout: 5 }),
+    startupProbe: probe('/startupz', c.port, probeHost, { period: 5, failure: 36 }),
+    readinessProbe: probe('/readyz', c.port, probeHost, { period: 10, failure: 3 }),
+    livenessProbe: probe('/healthz', c.port, probeHost, { period: 20, failure: 3, timeout: 5 }),
   };
   const initContainers = seeds.length === 0 ? [] : [{
     name: 'seed-files',
@@ -198,7 +200,7 @@ export function buildGatewayManifests(input: KubeGatewayInput): KubeGatewayManif
     ...(initContainers.length > 0 ? { initContainers } : {}),
     containers: [container],
     volumes: [
-      { name: 'config', configMap: { name: configMapName(name), items: keys.map((k) => ({ key: k.key, path: k.path })) } },
+      { name: 'config', configMap: { name: configMapName(name) } },
       { name: 'home', emptyDir: { sizeLimit: '64Mi' } },
       { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
     ],
