@@ -212,7 +212,8 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
   }
 
   async function mergePatch(apiVersion: string, kind: string, namespace: string, name: string, patch: Record<string, unknown>): Promise<void> {
-    await api.patch({ apiVersion, kind, metadata: { name, namespace }, ...patch } as KubernetesObject, undefined, undefined, OPS_FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
+    const meta = (patch.metadata ?? {}) as Record<string, unknown>;
+    await api.patch({ apiVersion, kind, ...patch, metadata: { ...meta, name, namespace } } as KubernetesObject, undefined, undefined, OPS_FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
   }
 
   async function remove(kind: string, apiVersion: string, namespace: string, name: string): Promise<void> {
@@ -274,7 +275,6 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     },
     async remove(id, o) {
       const loc = await locate(id);
-      const sts = await read<StsView>('apps/v1', 'StatefulSet', loc.namespace, loc.gateway);
       await remove('StatefulSet', 'apps/v1', loc.namespace, loc.gateway);
       for (const [kind, apiVersion, name] of [
         ['PodDisruptionBudget', 'policy/v1', loc.gateway], ['NetworkPolicy', 'networking.k8s.io/v1', loc.gateway],
@@ -285,7 +285,7 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
       if (o?.archive) {
         // Keep the state: label the PVC so it is visibly archived (and no longer re-adopted).
         const existing = await read('v1', 'PersistentVolumeClaim', loc.namespace, pvc);
-        if (!existing) return sts ? {} : {};
+        if (!existing) return {};
         const stamp = now().toISOString().replace(/[:.]/g, '-');
         await mergePatch('v1', 'PersistentVolumeClaim', loc.namespace, pvc, { metadata: { labels: { [ARCHIVED_AT_LABEL]: stamp } } });
         return { archive: `pvc/${loc.namespace}/${pvc}` };
