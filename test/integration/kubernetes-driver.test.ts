@@ -182,3 +182,23 @@ describe('Kubernetes driver (stub API server)', () => {
     expect(stub.get('persistentvolumeclaims', 'team-ns', 'state-team-gw-0')).toBeUndefined();
   });
 });
+
+describe('kubernetesDriverFromEnv', () => {
+  it('is off without a kubeconfig and talks to the configured cluster with one', async () => {
+    const { kubernetesDriverFromEnv } = await import('../../src/composition/kubernetes-driver.ts');
+    expect(kubernetesDriverFromEnv({})).toBeUndefined();
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'kubecfg-'));
+    const file = join(dir, 'config');
+    writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters: [{name: stub, cluster: {server: "${stub.url}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: stub, user: u}}]\ncurrent-context: c\n`);
+    try {
+      const d = kubernetesDriverFromEnv({ CLAWPLANE_KUBECONFIG: file });
+      expect(d?.target).toBe('kubernetes');
+      expect((await d!.observe('acme--nothing-here')).phase).toBe('missing');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
