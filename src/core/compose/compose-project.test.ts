@@ -58,5 +58,8 @@ describe('Compose export', () => {
     expect(services['support-gw-init']).toMatchObject({ user: '0:0', network_mode: 'none', cap_drop: ['ALL'], cap_add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] });
     expect(r.compose.volumes).toHaveProperty('support-gw-state');
     expect(composeVariable('a-b-c', 'X_Y')).toBe('A_B_C__X_Y');
+    // an explicitly exposed gateway listens on the host's interfaces
+    const exposed = exportCompose(containers().map((c) => ({ ...c, bind: 'lan' as const })));
+    expect((exposed.compose.services as Record<string, Service>)['alice-gw']!.command.slice(-2)).toEqual(['--bind', 'lan']);
   });
 });

@@ -1,6 +1,6 @@
 // A Compose project for a fleet: one service per gateway (plus a one-shot `<gw>-init` service that
 // seeds the state volume and hands it to the non-root user), named state volumes, host networking
-// with the gateway bound to loopback, hardening, healthchecks on /readyz. Secret VALUES are never
+// with the gateway bound to loopback (lan only for exposure lan/tailnet), hardening, healthchecks on /readyz. Secret VALUES are never
 // written: the project interpolates `${<GATEWAY>__<ENV>}` from the shell or a `.env` file the
 // user creates from `.env.example`. Pure and deterministic (golden-file tested).
 import {
@@ -76,7 +76,7 @@ export function buildComposeProject(containers: readonly GatewayContainerSpec[],
       init: true,
       user: `${CONTAINER_UID}:${CONTAINER_UID}`,
       network_mode: 'host',
-      command: gatewayArgs(c.port, 'loopback'),
+      command: gatewayArgs(c.port, c.bind),
       environment,
       volumes: [configMount, stateMount],
       // tmpfs mounts are root-owned 0755 by default: hand HOME to the gateway user.

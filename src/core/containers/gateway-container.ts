@@ -94,7 +94,9 @@ export interface ContainerSpecInput {
 
 export function buildGatewayContainer(input: ContainerSpecInput): GatewayContainerSpec {
   const g = input.effective;
-  const bind = input.network === 'host' ? 'loopback' : 'lan';
+  // Host network: the host's loopback unless the fleet exposes the gateway (exposure lan/tailnet,
+  // which preflight only allows with policy exposure.allowRemote). Pod network: the pod is the boundary.
+  const bind = input.network === 'host' && g.spec.exposure === 'loopback' ? 'loopback' : 'lan';
   const spec: GatewayContainerSpec = {
     org: g.org,
     gateway: g.name,
