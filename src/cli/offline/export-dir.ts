@@ -41,8 +41,8 @@ export function writeExportDir(outDir: string, kind: string, files: Record<strin
       if (!marker) throw new ExportDirError(`--out ${outDir} is not empty and holds no earlier clawplane export; choose an empty directory or pass --force`);
       if (marker.kind !== kind) throw new ExportDirError(`--out ${outDir} holds a "${marker.kind}" export, not "${kind}"; choose another directory or pass --force`);
     }
-    // Remove what the earlier export wrote and this one does not (never anything else).
-    for (const old of marker?.files ?? []) {
+    // Remove what the earlier export of the same kind wrote and this one does not (never anything else).
+    for (const old of marker?.kind === kind ? marker.files : []) {
       if (Object.hasOwn(files, old)) continue;
       try {
         rmSync(inside(dir, old), { force: true });
