@@ -9,6 +9,7 @@ import { type PlanAction, type PlanDesired, type PlanObserved, type ReloadKind, 
 import type { HealthReport, RenderedGateway } from '../core/ports/claw-adapter.ts';
 import type { GatewayDeployment, ObservedGateway, ObservedPhase, RuntimeDriver } from '../core/ports/runtime.ts';
 import type { Resource } from '../core/resources.ts';
+import { kubernetesPlacement } from './kubernetes-placement.ts';
 import {
   type GatewayStatus,
   type HealthSummary,
@@ -276,6 +277,7 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
       env: desired.env,
       specHash: desired.specHash,
       ...(desired.effective.spec.resources ? { resources: desired.effective.spec.resources } : {}),
+      ...(desired.effective.target.kind === 'kubernetes' ? { kubernetes: kubernetesPlacement(desired.effective), ...(desired.effective.target.image ? { image: desired.effective.target.image } : {}) } : {}),
     };
     const planDesired: PlanDesired = {
       desiredState: spec.desiredState,

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { type Issue, formatIssue } from '../../core/issues.ts';
 import type { GatewayPlan } from '../../core/plan-fleet.ts';
+import { registerExportCommands } from './export-commands.ts';
 import { type PipelineResult, runPipeline } from './fleet-pipeline.ts';
 
 interface Io {
@@ -132,4 +133,5 @@ export function registerOfflineCommands(program: Command, io: Io = stdio): void 
       io.out(`${issues.filter((i) => i.severity === 'error').length} error(s), ${issues.filter((i) => i.severity !== 'error').length} warning(s)\n`);
       if (!r.ok) process.exitCode = 1;
     });
+  registerExportCommands(program, io);
 }

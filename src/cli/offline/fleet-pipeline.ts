@@ -14,6 +14,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export interface PipelineOptions {
   /** Root under which each gateway gets <org>/<gateway>/state; default ./.clawplane/state. */
   stateRoot?: string;
+  /** Fixed state dir for every gateway (container targets: the path inside the container). */
+  stateDir?: string;
   defaultRuntimeVersion?: string;
   validator?: OpenClawSchemaValidator;
 }
@@ -38,7 +40,7 @@ export function runPipeline(text: string, filename: string, opts: PipelineOption
   const stateRoot = resolve(opts.stateRoot ?? '.clawplane/state');
   const validator = opts.validator ?? createOpenClawSchemaValidator(join(REPO_ROOT, 'schemas'));
   const plan = planFleet(parsed.documents, {
-    stateDirFor: ({ org, name }) => join(stateRoot, org, name),
+    stateDirFor: ({ org, name }) => opts.stateDir ?? join(stateRoot, org, name),
     defaultRuntimeVersion: opts.defaultRuntimeVersion ?? defaultRuntimeVersion(),
     render: renderWith(validator),
   });

@@ -5,6 +5,8 @@ export interface GatewayDeployment {
   id: string;
   org: string;
   gateway: string;
+  /** Kubernetes target: namespace (target.namespace), exposure and hosts for the egress allowlist. */
+  kubernetes?: { namespace?: string; exposure?: 'loopback' | 'lan' | 'tailnet'; egressHosts?: string[] };
   runtime: { kind: 'openclaw' | 'nanoclaw'; version: string };
   port: number;
   /** Rendered config files, path relative to the gateway's state dir → content. */
@@ -14,6 +16,11 @@ export interface GatewayDeployment {
   /** Hash of files + runtime + env names/values: changes mean the gateway needs the new spec. */
   specHash: string;
   resources?: { memoryMiB?: number; cpus?: number };
+  /**
+   * Container image for container targets (docker, kubernetes): a reference, optionally with a
+   * `{version}` placeholder or a digest pin. Unset: the driver's default for runtime.version.
+   */
+  image?: string;
 }
 
 export type ObservedPhase = 'running' | 'starting' | 'stopped' | 'exited' | 'missing';
