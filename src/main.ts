@@ -64,6 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     deps.onChange = runtime.onChange;
     deps.runtime = runtime.ops;
     deps.runtimes = runtime.runtimes;
+    deps.devices = runtime.devices;
   }
   deps.system = {
     shutdown: async ({ stopGateways }) => {

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { type ApiServices, type RouteDef, actorOf } from './api-context.ts';
 import { errorResponse, toErrorResponse } from './http-errors.ts';
 import { buildOpenApi } from './openapi.ts';
+import { deviceRoutes } from './routes/device-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { resourceRoutes } from './routes/resource-routes.ts';
 import { revisionRoutes } from './routes/revision-routes.ts';
@@ -18,7 +19,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_FLEET_BYTES = 8 * 1024 * 1024;
 
 /** Every route of the API, in matching order (fixed paths before parameterised ones). */
-export const apiRoutes: RouteDef[] = [...systemRoutes, ...revisionRoutes, ...opsRoutes, ...resourceRoutes];
+export const apiRoutes: RouteDef[] = [...systemRoutes, ...revisionRoutes, ...deviceRoutes, ...opsRoutes, ...resourceRoutes];
 
 function docsPage(): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Clawplane API</title>

@@ -1,6 +1,7 @@
 // Ports and services the use cases receive from the composition root (src/main.ts).
 import type { Issue } from '../core/issues.ts';
 import type { FleetDocument } from '../core/fleet-file.ts';
+import type { DeviceAction, DeviceList } from '../core/ports/devices.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { EventBus } from './event-bus.ts';
 
@@ -21,6 +22,14 @@ export interface AppDeps {
   /** Values of `provider: local` Secrets, kept encrypted by the secrets layer. */
   secretValues?: LocalSecretValues;
   runtimes?: RuntimeVersionOps;
+  /** Device pairing on running gateways (wired to the OpenClaw adapter in the composition root). */
+  devices?: GatewayDeviceOps;
+}
+
+/** Device pairing through a gateway's control protocol. Throws AppError when the gateway is not reachable. */
+export interface GatewayDeviceOps {
+  list(org: string, gateway: string): Promise<DeviceList>;
+  act(org: string, gateway: string, action: DeviceAction): Promise<Record<string, unknown>>;
 }
 
 /** The local (encrypted) secrets store as the use cases see it: values go in, never come out. */

@@ -9,6 +9,7 @@ import { registerResourceCommands } from './commands/resource-commands.ts';
 import { registerLocalCommands } from './commands/local-commands.ts';
 import { registerAgentCommands } from './commands/agent-commands.ts';
 import { registerSecretCommands } from './commands/secret-commands.ts';
+import { registerDeviceCommands } from './commands/device-commands.ts';
 import { registerRevisionCommands } from './commands/revision-commands.ts';
 import { registerOfflineCommands } from './offline/index.ts';
 
@@ -25,6 +26,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLocalCommands(program, ctx);
   registerAgentCommands(program, ctx);
   registerSecretCommands(program, ctx);
+  registerDeviceCommands(program, ctx);
   registerRevisionCommands(program, ctx);
   registerOfflineCommands(program);
   return program;

@@ -24,6 +24,7 @@ import { createFileSecretsProvider } from '../secrets/file-provider.ts';
 import { type LocalSecretStore, createLocalSecretStore } from '../secrets/local-store.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
 import { generateToken } from '../secrets/token.ts';
+import { createDeviceOps } from './devices.ts';
 import type { Planning } from './planning.ts';
 
 export interface GatewayRuntime {
@@ -33,6 +34,7 @@ export interface GatewayRuntime {
   loader: DesiredStateLoader;
   ops: GatewayRuntimeOps;
   runtimes: RuntimeVersionOps;
+  devices: NonNullable<AppDeps['devices']>;
   onChange: NonNullable<AppDeps['onChange']>;
   stopAll(): Promise<string[]>;
   start(): void;
@@ -246,6 +248,7 @@ export function createGatewayRuntime(opts: {
   return {
     driver, controller, loader,
     secretValues: local,
+    devices: createDeviceOps({ deps, loadDesired }),
     onChange: (change) => {
       loader.invalidate(change.org);
       if (change.kind === 'Gateway') controller.enqueue(change.org, change.name);
