@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayRuntime } from './composition/gateway-runtime.ts';
 import { createPlanning } from './composition/planning.ts';
+import { createLocalStoreFromEnv, createSecretsProviders } from './composition/secrets.ts';
 import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -15,7 +16,6 @@ import { bootstrapAdmin } from './app/auth-commands.ts';
 import { EventBus } from './app/event-bus.ts';
 import { createApi } from './api/server.ts';
 import { logRedactOptions } from './core/redact.ts';
-import { createLocalSecretStore } from './secrets/local-store.ts';
 import { openStore } from './store/open-store.ts';
 
 export const VERSION = '0.1.0';
@@ -57,9 +57,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const plan = planning.plan(documents);
     return [...plan.issues, ...plan.gateways.flatMap((g) => g.issues)];
   };
-  const local = createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
+  const local = await createLocalStoreFromEnv(opts.dataDir, env);
   deps.secretValues = local;
-  const runtime = opts.reconcile === false ? undefined : createGatewayRuntime({ deps, dataDir: opts.dataDir, runtimesDir, env, log, planning, defaultRuntimeVersion, local });
+  const providers = await createSecretsProviders({ dataDir: opts.dataDir, env, local });
+  const runtime = opts.reconcile === false ? undefined : createGatewayRuntime({ deps, dataDir: opts.dataDir, runtimesDir, env, log, planning, defaultRuntimeVersion, local, providers });
   if (runtime) {
     deps.onChange = runtime.onChange;
     deps.runtime = runtime.ops;

@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR } from '../app/actor.ts';
 import { listAll, loadOrgDocuments } from '../app/org-state.ts';
 import { recordAudit } from '../app/record-audit.ts';
 import { writeStatus } from '../app/resource-commands.ts';
+import type { SecretsProvider } from '../core/ports/secrets.ts';
 import type { GatewayStatus } from '../core/status.ts';
 import { createSystemClock } from '../reconciler/clock.ts';
 import { type GatewayController, createGatewayController } from '../reconciler/controller.ts';
@@ -61,6 +62,8 @@ export function createGatewayRuntime(opts: {
   reconcileOptions?: { resyncIntervalMs?: number; crashPollIntervalMs?: number };
   /** The local secrets store (main.ts shares it with the API); created here when absent. */
   local?: LocalSecretStore;
+  /** Every secrets provider (default: local, env, file). */
+  providers?: SecretsProvider[];
 }): GatewayRuntime {
   const { deps, env, log } = opts;
   const baseEnv: Record<string, string> = {};
@@ -71,7 +74,7 @@ export function createGatewayRuntime(opts: {
   });
   const local = opts.local ?? createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
   const resolver = createSecretResolver({
-    providers: [local, createEnvSecretsProvider({ env }), createFileSecretsProvider({ allowedRoots: [`${opts.dataDir}/secret-files/{org}`, '/run/secrets/{org}'] })],
+    providers: opts.providers ?? [local, createEnvSecretsProvider({ env }), createFileSecretsProvider({ allowedRoots: [`${opts.dataDir}/secret-files/{org}`, '/run/secrets/{org}'] })],
   });
   const loader = createDesiredStateLoader({
     loadOrgDocuments: (org) => deps.store.transaction((repos) => loadOrgDocuments(repos, org)),
