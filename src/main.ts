@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { createGatewayRuntime } from './composition/gateway-runtime.ts';
 import { createPlanning } from './composition/planning.ts';
 import { createLocalStoreFromEnv, createSecretsProviders } from './composition/secrets.ts';
+import { createRotationJob } from './composition/rotation.ts';
+import { createSystemClock } from './reconciler/clock.ts';
 import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -101,9 +103,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     process.stderr.write(`\nFirst start: created user "admin" (admin of every organization). Log in with ${how}:\n  clawplane login --server ${url} --token-stdin < TOKEN_FILE\n\n`);
   }
   runtime?.start();
+  // Scheduled rotation (hourly check; CLAWPLANE_ROTATION_CHECK_MS to change), only where gateways run.
+  const rotation = runtime ? createRotationJob({ deps, clock: createSystemClock(), log, ...(Number(env.CLAWPLANE_ROTATION_CHECK_MS) >= 1000 ? { intervalMs: Number(env.CLAWPLANE_ROTATION_CHECK_MS) } : {}) }) : undefined;
+  rotation?.start();
   let closing: Promise<void> | undefined;
   stopServer = async () => {
     closing ??= (async () => {
+      rotation?.stop();
       (server as import('node:http').Server).closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await runtime?.close();

@@ -281,6 +281,26 @@ export function createGatewayRuntime(opts: {
         controller.enqueue(org, name);
         return { version: (await local.describe(org, secret))?.version ?? 1 };
       },
+      rollGatewayToken: async (org, name, { timeoutMs }) => {
+        const read = async () => {
+          const gw = await deps.store.transaction((repos) => repos.resources.get(org, 'Gateway', name));
+          return { gw, st: (gw?.status ?? {}) as { phase?: string; health?: { ready?: boolean }; applied?: { startHash?: string } } };
+        };
+        const before = await read();
+        const secret = tokenSecretName(name);
+        await local.set(org, secret, generateToken());
+        const version = (await local.describe(org, secret))?.version ?? 1;
+        if (!before.gw || before.gw.spec.desiredState === 'stopped') return { version, restarted: false, ready: false, message: 'stopped: it takes the new token at its next start' };
+        controller.enqueue(org, name);
+        const deadline = clock.now() + timeoutMs;
+        while (clock.now() < deadline) {
+          await clock.sleep(500);
+          const { st } = await read();
+          if (st.applied?.startHash && st.applied.startHash !== before.st.applied?.startHash && st.phase === 'running' && st.health?.ready) return { version, restarted: true, ready: true };
+        }
+        return { version, restarted: true, ready: false, message: `not ready ${Math.round(timeoutMs / 1000)} s after the restart` };
+      },
+      gatewayTokenInfo: (org, name) => local.describe(org, tokenSecretName(name)),
       archiveAgent: (org, gateway, agentId) => driver.archivePaths(deploymentId(org, gateway), [`workspaces/${agentId}`, `agents/${agentId}`], `agent-${agentId}`),
     },
     runtimes: {
