@@ -8,7 +8,7 @@
 // nowhere else (data dir, database, logs, HTTP responses, CLI output). The last step rotates every
 // secret of the org in bulk and checks the rolling restart.
 // Run under the shared lock: flock /tmp/clawplane-heavy.lock node scripts/run.mjs vitest run test/e2e/device-pairing.test.ts
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,7 +80,14 @@ describe('device pairing through Clawplane (real OpenClaw)', () => {
     throw new Error('expected the gateway to refuse the connection');
   };
   let vault: Server;
+  let toolsDir = '';
   const outputs: string[] = [];
+  const dataDirInputs = async (): Promise<string[]> => {
+    const gwDir = join(dir, 'gateways', 'pair--gw1');
+    const top = (await readdir(dir)).filter((f) => f !== 'gateways').map((f) => join(dir, f));
+    const gw = (await readdir(gwDir)).filter((f) => f !== 'state').map((f) => join(gwDir, f));
+    return [...top, ...gw, join(stateDir, 'openclaw.json')];
+  };
   const device = createSimDevice(port, 'sim-phone');
   const intruder = createSimDevice(port, 'sim-intruder');
 
@@ -94,9 +101,11 @@ describe('device pairing through Clawplane (real OpenClaw)', () => {
       res.end(JSON.stringify(ok ? { data: { data: { botToken: VAULT_VALUE }, metadata: { version: 1, deletion_time: '', destroyed: false } } } : { errors: [] }));
     });
     await new Promise<void>((r) => vault.listen(0, '127.0.0.1', r));
-    const script = join(dir, 'exec-cli.mjs');
+    // The exec "CLI" and the provider config live outside the data dir (the script holds a planted value).
+    toolsDir = await mkdtemp(join(tmpdir(), 'clawplane-pair-tools-'));
+    const script = join(toolsDir, 'exec-cli.mjs');
     await writeFile(script, `if (process.argv[2] === 'apps/gw1/token') process.stdout.write(${JSON.stringify(EXEC_VALUE)} + '\\n'); else process.exit(2);\n`);
-    const providers = join(dir, 'providers.json');
+    const providers = join(toolsDir, 'providers.json');
     await writeFile(providers, JSON.stringify({
       exec: { default: { command: process.execPath, args: [script, '{id}'] } },
       vault: { default: { address: `http://127.0.0.1:${(vault.address() as AddressInfo).port}`, tokenEnv: 'E2E_VAULT_TOKEN' } },
@@ -120,6 +129,7 @@ describe('device pairing through Clawplane (real OpenClaw)', () => {
     await server?.stop('SIGKILL');
     killTree(await processesWithStateDir(stateDir));
     await rm(dir, { recursive: true, force: true });
+    if (toolsDir) await rm(toolsDir, { recursive: true, force: true });
   });
 
   it('Clawplane probes the gateway without leaving a pairing of its own', async () => {
@@ -211,8 +221,9 @@ describe('device pairing through Clawplane (real OpenClaw)', () => {
     for (const v of [EXEC_VALUE, VAULT_VALUE, SCOPED_VALUE, generated, sharedToken]) {
       const needles = secretNeedles(v);
       for (const [i, text] of [...responses, ...outputs, server.logs()].entries()) if (needles.some((n) => Buffer.from(text).includes(n))) leaks.push(`output #${i} holds a planted value`);
-      // Clawplane's own files: database, secrets store, rendered config, process records.
-      for (const f of await scanForSecret([join(dir, 'clawplane.db'), join(dir, 'secrets.enc.json'), join(dir, 'gateways', 'pair--gw1', 'gateway.json'), join(stateDir, 'openclaw.json')], v)) leaks.push(`${f} holds a planted value`);
+      // The whole data dir (database, secrets store, process records, gateway logs, rendered config)
+      // except the OpenClaw state dir, which is the gateway's own, plus the config Clawplane writes there.
+      for (const f of await scanForSecret(await dataDirInputs(), v)) leaks.push(`${f} holds a planted value`);
     }
     expect(leaks).toEqual([]);
   }, 60_000);
