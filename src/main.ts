@@ -9,6 +9,9 @@ import { createGatewayRuntime } from './composition/gateway-runtime.ts';
 import { createPlanning } from './composition/planning.ts';
 import { createIdentity } from './composition/identity.ts';
 import { createRolloutRuntime, fingerprintWith } from './composition/rollout-runtime.ts';
+import { createLocalStoreFromEnv, createSecretsProviders } from './composition/secrets.ts';
+import { createRotationJob } from './composition/rotation.ts';
+import { createSystemClock } from './reconciler/clock.ts';
 import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -17,7 +20,6 @@ import { bootstrapAdmin } from './app/auth-commands.ts';
 import { EventBus } from './app/event-bus.ts';
 import { createApi } from './api/server.ts';
 import { logRedactOptions } from './core/redact.ts';
-import { createLocalSecretStore } from './secrets/local-store.ts';
 import { openStore } from './store/open-store.ts';
 
 export const VERSION = '0.1.0';
@@ -59,13 +61,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const plan = planning.plan(documents);
     return [...plan.issues, ...plan.gateways.flatMap((g) => g.issues)];
   };
-  const local = createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
+  const local = await createLocalStoreFromEnv(opts.dataDir, env);
   deps.secretValues = local;
-  const runtime = opts.reconcile === false ? undefined : createGatewayRuntime({ deps, dataDir: opts.dataDir, runtimesDir, env, log, planning, defaultRuntimeVersion, local });
+  const providers = await createSecretsProviders({ dataDir: opts.dataDir, env, local });
+  const runtime = opts.reconcile === false ? undefined : createGatewayRuntime({ deps, dataDir: opts.dataDir, runtimesDir, env, log, planning, defaultRuntimeVersion, local, providers });
   if (runtime) {
     deps.onChange = runtime.onChange;
     deps.runtime = runtime.ops;
     deps.runtimes = runtime.runtimes;
+    deps.devices = runtime.devices;
   }
   deps.fingerprintGateways = fingerprintWith(planning);
   const rollouts = runtime
@@ -109,9 +113,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   runtime?.start();
   rollouts?.controller.start();
+  // Scheduled rotation (hourly check; CLAWPLANE_ROTATION_CHECK_MS to change), only where gateways run.
+  const rotation = runtime ? createRotationJob({ deps, clock: createSystemClock(), log, ...(Number(env.CLAWPLANE_ROTATION_CHECK_MS) >= 1000 ? { intervalMs: Number(env.CLAWPLANE_ROTATION_CHECK_MS) } : {}) }) : undefined;
+  rotation?.start();
   let closing: Promise<void> | undefined;
   stopServer = async () => {
     closing ??= (async () => {
+      rotation?.stop();
       (server as import('node:http').Server).closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await rollouts?.controller.stop();

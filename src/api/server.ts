@@ -12,6 +12,7 @@ import { buildOpenApi } from './openapi.ts';
 import { mountDashboard } from './dashboard.ts';
 import { enforceRouteScope } from './route-scope.ts';
 import { identityRoutes } from './routes/identity-routes.ts';
+import { deviceRoutes } from './routes/device-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { resourceRoutes } from './routes/resource-routes.ts';
@@ -23,7 +24,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_FLEET_BYTES = 8 * 1024 * 1024;
 
 /** Every route of the API, in matching order (fixed paths before parameterised ones). */
-export const apiRoutes: RouteDef[] = [...systemRoutes, ...identityRoutes, ...revisionRoutes, ...rolloutRoutes, ...opsRoutes, ...resourceRoutes];
+export const apiRoutes: RouteDef[] = [...systemRoutes, ...identityRoutes, ...revisionRoutes, ...rolloutRoutes, ...deviceRoutes, ...opsRoutes, ...resourceRoutes];
 
 function docsPage(): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Clawplane API</title>

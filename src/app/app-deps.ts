@@ -1,6 +1,7 @@
 // Ports and services the use cases receive from the composition root (src/main.ts).
 import type { Issue } from '../core/issues.ts';
 import type { FleetDocument } from '../core/fleet-file.ts';
+import type { DeviceAction, DeviceList } from '../core/ports/devices.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { EventBus } from './event-bus.ts';
 import type { IdentityOptions } from './identity-options.ts';
@@ -24,6 +25,8 @@ export interface AppDeps {
   runtimes?: RuntimeVersionOps;
   /** Passwords, sessions and SSO (defaults when absent: OWASP scrypt, 30 min idle / 12 h sessions, no SSO). */
   identity?: IdentityOptions;
+  /** Device pairing on running gateways (wired to the OpenClaw adapter in the composition root). */
+  devices?: GatewayDeviceOps;
   /**
    * Per gateway of an org's documents: a fingerprint of what would be deployed (rendered files,
    * runtime, port, target, resources) and its runtime version. Rollouts use it to find what a change affects.
@@ -48,13 +51,29 @@ export interface RolloutOps {
   kick(): void;
 }
 
+/** Device pairing through a gateway's control protocol. Throws AppError when the gateway is not reachable. */
+export interface GatewayDeviceOps {
+  list(org: string, gateway: string): Promise<DeviceList>;
+  act(org: string, gateway: string, action: DeviceAction): Promise<Record<string, unknown>>;
+}
+
+/** A value namespace of the local store: the org's (empty), a gateway's or an agent's. */
+export interface SecretNamespace {
+  gateway?: string;
+  agent?: string;
+}
+
 /** The local (encrypted) secrets store as the use cases see it: values go in, never come out. */
 export interface LocalSecretValues {
-  set(org: string, name: string, value: string): Promise<void>;
+  set(org: string, name: string, value: string, scope?: SecretNamespace): Promise<void>;
   /** Returns true when a value was deleted. */
-  delete(org: string, name: string): Promise<boolean>;
+  delete(org: string, name: string, scope?: SecretNamespace): Promise<boolean>;
   /** Metadata only: when the value was last written and how many times. */
-  describe(org: string, name: string): Promise<{ updatedAt: string; version: number } | undefined>;
+  describe(org: string, name: string, scope?: SecretNamespace): Promise<{ updatedAt: string; version: number } | undefined>;
+  /** Every value of the org in every namespace ('' | 'gateway/NAME' | 'agent/NAME'), metadata only. */
+  entries(org: string): Promise<{ name: string; scope: string; updatedAt: string; version: number }[]>;
+  /** Delete every value of one gateway or agent namespace; returns the names deleted. */
+  purgeScope(org: string, scope: SecretNamespace): Promise<string[]>;
 }
 
 /** What lifecycle verbs need from the runtime side (wired to the reconciler and drivers in main.ts). */
@@ -70,6 +89,13 @@ export interface GatewayRuntimeOps {
    * gateway (its start env changes, so the reconciler restarts it). Returns the token's new version.
    */
   rotateGatewayToken?(org: string, name: string): Promise<{ version: number }>;
+  /**
+   * Rotate the gateway's own token and wait until it runs ready with it (rolling restarts: the
+   * caller does one gateway at a time). A stopped gateway only gets the new token.
+   */
+  rollGatewayToken?(org: string, name: string, opts: { timeoutMs: number }): Promise<{ version: number; restarted: boolean; ready: boolean; message?: string }>;
+  /** When the gateway's own token was last written (for scheduled rotation). */
+  gatewayTokenInfo?(org: string, name: string): Promise<{ updatedAt: string; version: number } | undefined>;
 }
 
 export interface SystemOps {

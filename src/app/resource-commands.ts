@@ -6,6 +6,7 @@ import type { AppDeps } from './app-deps.ts';
 import { assertAgentMayChange } from './agent-guard.ts';
 import { AppError } from './app-error.ts';
 import { listAll } from './org-state.ts';
+import { purgeNamespaces } from './secret-commands.ts';
 import { recordAudit } from './record-audit.ts';
 import { userView } from './apply-documents.ts';
 import { diffJson } from '../core/json-diff.ts';
@@ -110,6 +111,8 @@ export async function deleteResource(
     deps.events.publish({ type: 'DELETED', org, kind: d.kind, name: d.name, time: now.toISOString() });
     deps.onChange?.({ org, kind: d.kind, name: d.name, ...(d.gateway ? { gateway: d.gateway } : {}) });
   }
+  // Zero residue: the local values kept in the namespaces of deleted gateways and agents go too.
+  await purgeNamespaces(deps, actor, org, deleted);
   const archives: string[] = [];
   if (kind === 'Agent' && deps.runtime) {
     const agent = deleted.find((d) => d.kind === 'Agent');

@@ -10,6 +10,7 @@ import { registerResourceCommands } from './commands/resource-commands.ts';
 import { registerLocalCommands } from './commands/local-commands.ts';
 import { registerAgentCommands } from './commands/agent-commands.ts';
 import { registerSecretCommands } from './commands/secret-commands.ts';
+import { registerDeviceCommands } from './commands/device-commands.ts';
 import { registerRevisionCommands } from './commands/revision-commands.ts';
 import { registerRolloutCommands } from './commands/rollout-commands.ts';
 import { registerOfflineCommands } from './offline/index.ts';
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLocalCommands(program, ctx);
   registerAgentCommands(program, ctx);
   registerSecretCommands(program, ctx);
+  registerDeviceCommands(program, ctx);
   registerRevisionCommands(program, ctx);
   registerRolloutCommands(program, ctx);
   registerOfflineCommands(program);

@@ -12,6 +12,7 @@ import { listAll, loadOrgDocuments } from '../app/org-state.ts';
 import { recordAudit } from '../app/record-audit.ts';
 import { writeStatus } from '../app/resource-commands.ts';
 import { heldRevision } from '../core/rollout.ts';
+import type { SecretsProvider } from '../core/ports/secrets.ts';
 import type { GatewayStatus } from '../core/status.ts';
 import { createSystemClock } from '../reconciler/clock.ts';
 import { type GatewayController, createGatewayController } from '../reconciler/controller.ts';
@@ -25,6 +26,7 @@ import { createFileSecretsProvider } from '../secrets/file-provider.ts';
 import { type LocalSecretStore, createLocalSecretStore } from '../secrets/local-store.ts';
 import { createSecretResolver } from '../secrets/resolver.ts';
 import { generateToken } from '../secrets/token.ts';
+import { createDeviceOps } from './devices.ts';
 import type { Planning } from './planning.ts';
 
 export interface GatewayRuntime {
@@ -36,6 +38,7 @@ export interface GatewayRuntime {
   loadDesired(org: string, name: string): Promise<DesiredGateway | undefined>;
   ops: GatewayRuntimeOps;
   runtimes: RuntimeVersionOps;
+  devices: NonNullable<AppDeps['devices']>;
   onChange: NonNullable<AppDeps['onChange']>;
   stopAll(): Promise<string[]>;
   start(): void;
@@ -62,6 +65,8 @@ export function createGatewayRuntime(opts: {
   reconcileOptions?: { resyncIntervalMs?: number; crashPollIntervalMs?: number };
   /** The local secrets store (main.ts shares it with the API); created here when absent. */
   local?: LocalSecretStore;
+  /** Every secrets provider (default: local, env, file). */
+  providers?: SecretsProvider[];
 }): GatewayRuntime {
   const { deps, env, log } = opts;
   const baseEnv: Record<string, string> = {};
@@ -72,7 +77,7 @@ export function createGatewayRuntime(opts: {
   });
   const local = opts.local ?? createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
   const resolver = createSecretResolver({
-    providers: [local, createEnvSecretsProvider({ env }), createFileSecretsProvider({ allowedRoots: [`${opts.dataDir}/secret-files/{org}`, '/run/secrets/{org}'] })],
+    providers: opts.providers ?? [local, createEnvSecretsProvider({ env }), createFileSecretsProvider({ allowedRoots: [`${opts.dataDir}/secret-files/{org}`, '/run/secrets/{org}'] })],
   });
   const loader = createDesiredStateLoader({
     loadOrgDocuments: (org) => deps.store.transaction((repos) => loadOrgDocuments(repos, org)),
@@ -253,6 +258,7 @@ export function createGatewayRuntime(opts: {
   return {
     driver, controller, loader, loadDesired,
     secretValues: local,
+    devices: createDeviceOps({ deps, loadDesired }),
     onChange: (change) => {
       loader.invalidate(change.org);
       if (change.kind === 'Gateway') controller.enqueue(change.org, change.name);
@@ -282,6 +288,26 @@ export function createGatewayRuntime(opts: {
         controller.enqueue(org, name);
         return { version: (await local.describe(org, secret))?.version ?? 1 };
       },
+      rollGatewayToken: async (org, name, { timeoutMs }) => {
+        const read = async () => {
+          const gw = await deps.store.transaction((repos) => repos.resources.get(org, 'Gateway', name));
+          return { gw, st: (gw?.status ?? {}) as { phase?: string; health?: { ready?: boolean }; applied?: { startHash?: string } } };
+        };
+        const before = await read();
+        const secret = tokenSecretName(name);
+        await local.set(org, secret, generateToken());
+        const version = (await local.describe(org, secret))?.version ?? 1;
+        if (!before.gw || before.gw.spec.desiredState === 'stopped') return { version, restarted: false, ready: false, message: 'stopped: it takes the new token at its next start' };
+        controller.enqueue(org, name);
+        const deadline = clock.now() + timeoutMs;
+        while (clock.now() < deadline) {
+          await clock.sleep(500);
+          const { st } = await read();
+          if (st.applied?.startHash && st.applied.startHash !== before.st.applied?.startHash && st.phase === 'running' && st.health?.ready) return { version, restarted: true, ready: true };
+        }
+        return { version, restarted: true, ready: false, message: `not ready ${Math.round(timeoutMs / 1000)} s after the restart` };
+      },
+      gatewayTokenInfo: (org, name) => local.describe(org, tokenSecretName(name)),
       archiveAgent: (org, gateway, agentId) => driver.archivePaths(deploymentId(org, gateway), [`workspaces/${agentId}`, `agents/${agentId}`], `agent-${agentId}`),
     },
     runtimes: {

@@ -52,6 +52,8 @@ const defaultsSchema = z
     runtime: runtimeRef.optional(),
     target: targetRef.optional(),
     policyPacks: z.array(dnsLabel).max(16).optional(),
+    /** Scheduled secret rotation interval for the org (default 90 days). */
+    secretRotationDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
 
@@ -218,11 +220,28 @@ const catalogEntrySpec = z
   })
   .strict();
 
+export const secretProviders = ['local', 'env', 'file', 'exec', 'vault', 'keychain'] as const;
 const secretSpec = z
   .object({
-    provider: z.enum(['local', 'env', 'file']).default('local'),
-    /** env: the control plane's variable name; file: a path; local: unused (value set via API). */
+    provider: z.enum(secretProviders).default('local'),
+    /**
+     * env: the control plane's variable name; file: a path; exec: the id handed to the command;
+     * vault: the KV v2 path below the mount; keychain: the service name; local: unused (value set
+     * via API). `{gateway}` and `{agent}` are replaced by the consumer's names (per-gateway and
+     * per-agent namespaces in external providers).
+     */
     key: z.string().max(1024).optional(),
+    /** exec / vault: which instance configured by the control-plane operator (default "default"). */
+    source: dnsLabel.optional(),
+    /** vault: the field of the KV entry (required when it holds several); keychain: the account. */
+    field: z.string().min(1).max(256).optional(),
+    /** vault: read this KV version instead of the latest. */
+    version: z.number().int().positive().optional(),
+    /** Scheduled rotation (local values): every N days (default: the org's, else 90); generate: Clawplane makes the new value. */
+    rotation: z
+      .object({ everyDays: z.number().int().min(1).max(3650).optional(), generate: z.boolean().default(false) })
+      .strict()
+      .optional(),
     description: shortText.optional(),
   })
   .strict();

@@ -77,11 +77,27 @@ export function createDesiredStateLoader(deps: DesiredStateDeps): DesiredStateLo
       }
       const secretDefs = docs.filter((d) => d.kind === 'Secret') as unknown as SecretDefinition[];
       const needs = secretsNeeded(gp.rendered, gp.effective);
-      const { values, issues: secretIssues } = await deps.secrets.resolveAll(org, [...needs.keys()], secretDefs);
+      // Each value resolves in its consumer's namespace: agent → gateway → org (ADR 0012).
+      const scoped = new Map<string, string>();
+      const secretIssues: Issue[] = [];
+      const resolveFor = async (secret: string, agent: string | undefined): Promise<string | undefined> => {
+        const k = `${secret}\0${agent ?? ''}`;
+        if (!scoped.has(k)) {
+          const r = await deps.secrets.resolve(org, secret, secretDefs, { gateway: name, ...(agent ? { agent } : {}) });
+          if (r.value !== undefined) scoped.set(k, r.value);
+          else secretIssues.push(...r.issues);
+        }
+        return scoped.get(k);
+      };
+      const ownToken = !gp.effective.spec.env?.[GATEWAY_TOKEN_ENV];
+      const missing: string[] = [];
+      for (const e of gp.rendered.env) {
+        if (e.name === GATEWAY_TOKEN_ENV && ownToken) continue;
+        if ((await resolveFor(e.secret, e.agent)) === undefined && !missing.includes(e.secret)) missing.push(e.secret);
+      }
       const issues: Issue[] = [...gp.issues];
       let effective = gp.effective;
       let rendered = gp.rendered;
-      const missing = [...needs.keys()].filter((s) => !values.has(s));
       if (missing.length > 0) {
         // Re-render with the accounts whose credentials are missing switched off.
         const off = new Set(effective.accounts.filter((a) => Object.values(a.spec.credentials ?? {}).some((c) => missing.includes(c.secretRef))).map((a) => a.name));
@@ -96,7 +112,8 @@ export function createDesiredStateLoader(deps: DesiredStateDeps): DesiredStateLo
       }
       const env: Record<string, string> = {};
       for (const e of rendered.env) {
-        const v = values.get(e.secret);
+        if (e.name === GATEWAY_TOKEN_ENV && ownToken) continue;
+        const v = needs.has(e.secret) ? await resolveFor(e.secret, e.agent) : undefined;
         if (v !== undefined) env[e.name] = v;
       }
       env[GATEWAY_TOKEN_ENV] ??= await deps.gatewayToken(org, name);

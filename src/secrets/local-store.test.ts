@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretsError } from '../core/ports/secrets.ts';
 import { scanForSecret } from '../../test/helpers/leak-scan.ts';
-import { createLocalSecretStore, KEY_FILE, parseMasterKey, SECRETS_FILE } from './local-store.ts';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { createLocalSecretStore, KEY_FILE, parseMasterKey, SECRETS_FILE, STORE_FORMAT } from './local-store.ts';
+
+interface Box { iv: string; tag: string; data: string }
+type V2File = { format: string; orgs: Record<string, Record<string, Record<string, Box & { dek: Box; version: number }>>> };
 
 let dir: string;
 beforeEach(async () => {
@@ -42,7 +46,7 @@ describe('createLocalSecretStore', () => {
     expect(await b.delete('acme', 's')).toBe(false);
     expect(await a.get('acme', 's')).toBeUndefined();
     const file = JSON.parse(await readFile(join(dir, SECRETS_FILE), 'utf8')) as Record<string, unknown>;
-    expect(file).toEqual({});
+    expect(file).toEqual({ format: STORE_FORMAT, orgs: {} });
   });
 
   it('creates the key file (32 bytes) and the store file with mode 0600, and writes the documented shape', async () => {
@@ -54,9 +58,14 @@ describe('createLocalSecretStore', () => {
     expect(key.size).toBe(32);
     expect((await stat(join(data, SECRETS_FILE))).mode & 0o777).toBe(0o600);
     expect((await stat(data)).mode & 0o777).toBe(0o700);
-    const file = JSON.parse(await readFile(join(data, SECRETS_FILE), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
-    expect(Object.keys(file.acme?.tok ?? {}).sort()).toEqual(['data', 'iv', 'tag', 'updatedAt', 'version']);
-    expect(Buffer.from(String(file.acme?.tok?.iv), 'base64')).toHaveLength(12);
+    const file = JSON.parse(await readFile(join(data, SECRETS_FILE), 'utf8')) as V2File;
+    expect(file.format).toBe(STORE_FORMAT);
+    const entry = file.orgs.acme?.['']?.tok;
+    expect(Object.keys(entry ?? {}).sort()).toEqual(['data', 'dek', 'iv', 'tag', 'updatedAt', 'version']);
+    expect(Buffer.from(String(entry?.iv), 'base64')).toHaveLength(12);
+    // envelope: the data key is stored wrapped (32 bytes of ciphertext + its own IV and tag)
+    expect(Buffer.from(String(entry?.dek.data), 'base64')).toHaveLength(32);
+    expect(Buffer.from(String(entry?.dek.iv), 'base64')).toHaveLength(12);
     // no temp files left behind by the atomic write
     expect((await readdir(data)).sort()).toEqual([SECRETS_FILE, KEY_FILE].sort());
   });
@@ -65,9 +74,13 @@ describe('createLocalSecretStore', () => {
     const store = createLocalSecretStore({ dataDir: dir });
     await store.set('acme', 'a', 'same-value');
     await store.set('acme', 'b', 'same-value');
-    const file = JSON.parse(await readFile(join(dir, SECRETS_FILE), 'utf8')) as Record<string, Record<string, { iv: string; data: string }>>;
-    expect(file.acme?.a?.iv).not.toBe(file.acme?.b?.iv);
-    expect(file.acme?.a?.data).not.toBe(file.acme?.b?.data);
+    const file = JSON.parse(await readFile(join(dir, SECRETS_FILE), 'utf8')) as V2File;
+    const org = file.orgs.acme?.[''];
+    expect(org?.a?.iv).toBeDefined();
+    expect(org?.a?.iv).not.toBe(org?.b?.iv);
+    expect(org?.a?.data).not.toBe(org?.b?.data);
+    // and a fresh data key per value
+    expect(org?.a?.dek.data).not.toBe(org?.b?.dek.data);
   });
 
   it('never stores the value bytes in any file under dataDir (raw, base64, hex)', async () => {
@@ -99,9 +112,9 @@ describe('createLocalSecretStore', () => {
     await store.set('acme', 'a', 'value-a');
     await store.set('acme', 'b', 'value-b');
     const path = join(dir, SECRETS_FILE);
-    const file = JSON.parse(await readFile(path, 'utf8')) as Record<string, Record<string, unknown>>;
-    const acme = file.acme ?? {};
-    acme.b = acme.a; // swap ciphertext of a into b
+    const file = JSON.parse(await readFile(path, 'utf8')) as V2File;
+    const acme = file.orgs.acme?.[''] ?? {};
+    acme.b = acme.a!; // swap ciphertext of a into b
     await writeFile(path, JSON.stringify(file));
     await expect(store.get('acme', 'b')).rejects.toBeInstanceOf(SecretsError);
     expect(await store.get('acme', 'a')).toBe('value-a');
@@ -159,5 +172,74 @@ describe('parseMasterKey', () => {
     }
     expect(message).toMatch(/master key/);
     expect(message).not.toContain('hunter2');
+  });
+});
+
+describe('envelope encryption, namespaces, migration', () => {
+  it('migrates a v1 store (values sealed directly with the master key) to per-secret data keys', async () => {
+    const key = randomBytes(32);
+    const sealV1 = (org: string, name: string, value: string) => {
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', key, iv);
+      c.setAAD(Buffer.from(`clawplane-secret:v1:${org}:${name}`, 'utf8'));
+      const data = Buffer.concat([c.update(value, 'utf8'), c.final()]);
+      return { iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), data: data.toString('base64'), updatedAt: '2026-01-01T00:00:00.000Z', version: 3 };
+    };
+    await writeFile(join(dir, SECRETS_FILE), JSON.stringify({ acme: { tg: sealV1('acme', 'tg', 'old-format-value'), api: sealV1('acme', 'api', 'second') } }), { mode: 0o600 });
+    const store = createLocalSecretStore({ dataDir: dir, masterKey: key });
+    expect(await store.get('acme', 'tg')).toBe('old-format-value');
+    expect(await store.describe('acme', 'tg')).toEqual({ updatedAt: '2026-01-01T00:00:00.000Z', version: 3 });
+    const file = JSON.parse(await readFile(join(dir, SECRETS_FILE), 'utf8')) as V2File;
+    expect(file.format).toBe(STORE_FORMAT);
+    expect(Object.keys(file.orgs.acme?.[''] ?? {}).sort()).toEqual(['api', 'tg']);
+    expect(file.orgs.acme?.['']?.tg?.dek).toBeDefined();
+    expect(await scanForSecret([dir], 'old-format-value')).toEqual([]);
+    expect(await createLocalSecretStore({ dataDir: dir, masterKey: key }).get('acme', 'api')).toBe('second');
+  });
+
+  it('resolves agent → gateway → org namespaces and purges one namespace without residue', async () => {
+    const store = createLocalSecretStore({ dataDir: dir });
+    await store.set('acme', 'tg', 'org-value');
+    await store.set('acme', 'tg', 'gw-value', { gateway: 'gw1' });
+    await store.set('acme', 'tg', 'agent-value', { agent: 'helper' });
+    await store.set('acme', 'only-agent', 'agent-only-secret-value', { agent: 'helper' });
+    const chain = (agent?: string) => ({ scopes: [...(agent ? [{ agent }] : []), { gateway: 'gw1' }] });
+    expect(await store.get('acme', 'tg', undefined, chain('helper'))).toBe('agent-value');
+    expect(await store.get('acme', 'tg', undefined, chain('other'))).toBe('gw-value');
+    expect(await store.get('acme', 'tg', undefined, { scopes: [{ gateway: 'gw2' }] })).toBe('org-value');
+    expect(await store.get('acme', 'only-agent', undefined, chain())).toBeUndefined();
+    expect(await store.list('acme')).toEqual(['tg']);
+    expect((await store.entries('acme')).map((e) => `${e.scope}:${e.name}`)).toEqual(['agent/helper:only-agent', ':tg', 'agent/helper:tg', 'gateway/gw1:tg']);
+    expect(await store.purgeScope('acme', { agent: 'helper' })).toEqual(['only-agent', 'tg']);
+    expect(await store.purgeScope('acme', { gateway: 'gw1' })).toEqual(['tg']);
+    expect((await store.entries('acme')).map((e) => `${e.scope}:${e.name}`)).toEqual([':tg']);
+    for (const v of ['agent-value', 'gw-value', 'agent-only-secret-value']) expect(await scanForSecret([dir], v)).toEqual([]);
+    await expect(store.purgeScope('acme', {})).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+
+  it('a ciphertext moved to another namespace does not decrypt', async () => {
+    const store = createLocalSecretStore({ dataDir: dir });
+    await store.set('acme', 'tg', 'gw-only', { gateway: 'gw1' });
+    const path = join(dir, SECRETS_FILE);
+    const file = JSON.parse(await readFile(path, 'utf8')) as V2File;
+    file.orgs.acme![''] = { tg: file.orgs.acme!['gateway/gw1']!.tg! };
+    await writeFile(path, JSON.stringify(file));
+    await expect(store.get('acme', 'tg')).rejects.toMatchObject({ code: 'decrypt-failed' });
+  });
+
+  it('rewraps every data key under a new master key', async () => {
+    const k1 = randomBytes(32);
+    const k2 = randomBytes(32);
+    const store = createLocalSecretStore({ dataDir: dir, masterKey: k1 });
+    await store.set('acme', 'a', 'value-a');
+    await store.set('acme', 'b', 'value-b', { gateway: 'gw1' });
+    const before = JSON.parse(await readFile(join(dir, SECRETS_FILE), 'utf8')) as V2File;
+    expect(await store.rewrap(k2)).toBe(2);
+    const after = JSON.parse(await readFile(join(dir, SECRETS_FILE), 'utf8')) as V2File;
+    // values untouched, data keys re-wrapped
+    expect(after.orgs.acme?.['']?.a?.data).toBe(before.orgs.acme?.['']?.a?.data);
+    expect(after.orgs.acme?.['']?.a?.dek.data).not.toBe(before.orgs.acme?.['']?.a?.dek.data);
+    expect(await createLocalSecretStore({ dataDir: dir, masterKey: k2 }).get('acme', 'b', undefined, { scopes: [{ gateway: 'gw1' }] })).toBe('value-b');
+    await expect(createLocalSecretStore({ dataDir: dir, masterKey: k1 }).get('acme', 'a')).rejects.toMatchObject({ code: 'decrypt-failed' });
   });
 });

@@ -1,32 +1,54 @@
-// The default secrets provider: values encrypted at rest with AES-256-GCM in <dataDir>/secrets.enc.json.
-// The 32-byte master key comes from the caller (env key material passed in by main.ts) or from
-// <dataDir>/secrets.key, created with mode 0600 on first use.
+// The default secrets provider: envelope encryption at rest in <dataDir>/secrets.enc.json.
+// Every value is encrypted (AES-256-GCM) with its own random 256-bit data key; the data key is
+// stored wrapped (AES-256-GCM) by the 32-byte master key. Both ciphertexts are bound (AAD) to the
+// org, namespace and name they were written for. The master key comes from the caller (env, file
+// or OS keychain material resolved by the composition root) or from <dataDir>/secrets.key, created
+// with mode 0600 on first use. Files written by earlier versions (values encrypted directly with
+// the master key, format v1) are migrated to envelope encryption on first use.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { SecretsError, type SecretsProvider } from '../core/ports/secrets.ts';
+import { SecretsError, type SecretScope, type SecretsProvider } from '../core/ports/secrets.ts';
 import { dnsLabel } from '../core/resources.ts';
 
 export interface LocalSecretStoreOptions {
   dataDir: string;
   /**
-   * Master key material provided by the operator (e.g. the composition root reads
-   * CLAWPLANE_SECRETS_KEY): 32 raw bytes, or 64 hex characters, or base64/base64url of 32 bytes.
-   * When absent, <dataDir>/secrets.key is used and created on first use.
+   * Master key material provided by the operator (the composition root resolves it from
+   * CLAWPLANE_SECRETS_KEY, a key file or the OS keychain): 32 raw bytes, or 64 hex characters, or
+   * base64/base64url of 32 bytes. When absent, <dataDir>/secrets.key is used and created on first use.
    */
   masterKey?: string | Uint8Array;
   /** Clock for `updatedAt` (default: the system clock). */
   now?: () => Date;
 }
 
+export interface LocalSecretMeta {
+  updatedAt: string;
+  version: number;
+}
+
+export interface LocalSecretEntry extends LocalSecretMeta {
+  name: string;
+  /** '' (org), 'gateway/NAME' or 'agent/NAME'. */
+  scope: string;
+}
+
 export interface LocalSecretStore extends SecretsProvider {
   readonly kind: 'local';
-  set(org: string, name: string, value: string): Promise<void>;
-  delete(org: string, name: string): Promise<boolean>;
+  set(org: string, name: string, value: string, scope?: SecretScope): Promise<void>;
+  delete(org: string, name: string, scope?: SecretScope): Promise<boolean>;
+  /** Names with a value in the org namespace, sorted. */
   list(org: string): Promise<string[]>;
+  /** Every value of the org in every namespace (metadata only). */
+  entries(org: string): Promise<LocalSecretEntry[]>;
   /** Metadata only (no value): when the secret was last written and how many times. */
-  describe(org: string, name: string): Promise<{ updatedAt: string; version: number } | undefined>;
+  describe(org: string, name: string, scope?: SecretScope): Promise<LocalSecretMeta | undefined>;
+  /** Delete every value in one namespace (agent or gateway teardown); returns the names deleted. */
+  purgeScope(org: string, scope: SecretScope): Promise<string[]>;
+  /** Re-wrap every data key with a new master key (values are not re-encrypted). Returns how many. */
+  rewrap(newMasterKey: string | Uint8Array): Promise<number>;
 }
 
 export const SECRETS_FILE = 'secrets.enc.json';
@@ -35,17 +57,18 @@ const MAX_VALUE_BYTES = 64 * 1024;
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 
-const entrySchema = z
-  .object({
-    iv: z.base64(),
-    tag: z.base64(),
-    data: z.base64(),
-    updatedAt: z.string(),
-    version: z.number().int().positive(),
-  })
-  .strict();
+const sealed = z.object({ iv: z.base64(), tag: z.base64(), data: z.base64() }).strict();
+type Sealed = z.infer<typeof sealed>;
+/** Format v1 (before envelope encryption): the value sealed directly with the master key. */
+const v1EntrySchema = sealed.extend({ updatedAt: z.string(), version: z.number().int().positive() }).strict();
+const v1FileSchema = z.record(z.string(), z.record(z.string(), v1EntrySchema));
+/** Format v2: the value sealed with its own data key (`dek`), which is sealed with the master key. */
+const entrySchema = sealed.extend({ dek: sealed, updatedAt: z.string(), version: z.number().int().positive() }).strict();
 type Entry = z.infer<typeof entrySchema>;
-const fileSchema = z.record(z.string(), z.record(z.string(), entrySchema));
+export const STORE_FORMAT = 'clawplane-secrets/v2';
+const fileSchema = z
+  .object({ format: z.literal(STORE_FORMAT), orgs: z.record(z.string(), z.record(z.string(), z.record(z.string(), entrySchema))) })
+  .strict();
 type SecretsFile = z.infer<typeof fileSchema>;
 
 /** Decode operator key material to exactly 32 bytes, or throw `invalid-key-material`. */
@@ -67,9 +90,59 @@ function checkName(what: string, value: string): void {
   if (!dnsLabel.safeParse(value).success) throw new SecretsError('invalid-input', `${what} must be a DNS-1123 label`);
 }
 
-/** Additional authenticated data: a ciphertext only decrypts under the org and name it was written for. */
-function aad(org: string, name: string): Buffer {
-  return Buffer.from(`clawplane-secret:v1:${org}:${name}`, 'utf8');
+/** Namespace key of a scope: '' (org), 'gateway/NAME' or 'agent/NAME' (agent names are unique per org). */
+export function scopeKey(scope: SecretScope | undefined): string {
+  if (scope?.agent) {
+    checkName('agent', scope.agent);
+    return `agent/${scope.agent}`;
+  }
+  if (scope?.gateway) {
+    checkName('gateway', scope.gateway);
+    return `gateway/${scope.gateway}`;
+  }
+  return '';
+}
+
+/** Additional authenticated data: a ciphertext only decrypts under the org, namespace and name it was written for. */
+function aad(kind: 'value' | 'dek', org: string, scope: string, name: string): Buffer {
+  return Buffer.from(`clawplane-secret:v2:${kind}:${org}:${scope}:${name}`, 'utf8');
+}
+
+function seal(key: Buffer, plaintext: Buffer, ad: Buffer): Sealed {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(ad);
+  const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+}
+
+function open_(key: Buffer, box: Sealed, ad: Buffer): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(box.iv, 'base64'));
+  decipher.setAAD(ad);
+  decipher.setAuthTag(Buffer.from(box.tag, 'base64'));
+  return Buffer.concat([decipher.update(Buffer.from(box.data, 'base64')), decipher.final()]);
+}
+
+/** Seal `value` under a fresh data key wrapped by `master`. */
+function sealEntry(master: Buffer, org: string, scope: string, name: string, value: string, meta: { updatedAt: string; version: number }): Entry {
+  const dek = randomBytes(KEY_BYTES);
+  try {
+    return { ...seal(dek, Buffer.from(value, 'utf8'), aad('value', org, scope, name)), dek: seal(master, dek, aad('dek', org, scope, name)), ...meta };
+  } finally {
+    dek.fill(0);
+  }
+}
+
+function openEntry(master: Buffer, org: string, scope: string, name: string, entry: Entry): string {
+  let dek: Buffer | undefined;
+  try {
+    dek = open_(master, entry.dek, aad('dek', org, scope, name));
+    return open_(dek, entry, aad('value', org, scope, name)).toString('utf8');
+  } catch (e) {
+    throw new SecretsError('decrypt-failed', `cannot decrypt secret ${org}/${scope ? `${scope}/` : ''}${name}: wrong master key or tampered store`, { cause: e });
+  } finally {
+    dek?.fill(0);
+  }
 }
 
 async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
@@ -131,7 +204,7 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): LocalS
   const { dataDir } = options;
   const now = options.now ?? (() => new Date());
   const filePath = join(dataDir, SECRETS_FILE);
-  const given = options.masterKey === undefined ? undefined : parseMasterKey(options.masterKey);
+  let given = options.masterKey === undefined ? undefined : parseMasterKey(options.masterKey);
   let keyPromise: Promise<Buffer> | undefined;
   let writeChain: Promise<unknown> = Promise.resolve();
 
@@ -142,7 +215,7 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): LocalS
   function masterKey(): Promise<Buffer> {
     if (given) return Promise.resolve(given);
     if (!keyPromise) {
-      const holdsValues = async () => Object.keys(await readStore()).length > 0;
+      const holdsValues = async () => (await readRaw()) !== undefined;
       const loading = ensureDir().then(() => loadOrCreateKeyFile(dataDir, holdsValues));
       // A failed load is retried on the next call rather than cached.
       loading.catch(() => {
@@ -153,12 +226,13 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): LocalS
     return keyPromise;
   }
 
-  async function readStore(): Promise<SecretsFile> {
+  /** The parsed file: v2, or v1 still to migrate; undefined when there is no file or it holds nothing. */
+  async function readRaw(): Promise<{ v2: SecretsFile } | { v1: z.infer<typeof v1FileSchema> } | undefined> {
     let text: string;
     try {
       text = await readFile(filePath, 'utf8');
     } catch (e) {
-      if ((e as { code?: unknown }).code === 'ENOENT') return {};
+      if ((e as { code?: unknown }).code === 'ENOENT') return undefined;
       throw e;
     }
     let json: unknown;
@@ -167,14 +241,54 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): LocalS
     } catch {
       throw new SecretsError('corrupt-store', `${filePath} is not valid JSON`);
     }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) throw new SecretsError('corrupt-store', `${filePath} has an unexpected shape`);
-    return parsed.data;
+    const v2 = fileSchema.safeParse(json);
+    if (v2.success) return Object.keys(v2.data.orgs).length > 0 ? { v2: v2.data } : undefined;
+    const v1 = v1FileSchema.safeParse(json);
+    if (v1.success) return Object.keys(v1.data).length > 0 ? { v1: v1.data } : undefined;
+    throw new SecretsError('corrupt-store', `${filePath} has an unexpected shape`);
   }
 
-  function entryOf(store: SecretsFile, org: string, name: string): Entry | undefined {
-    const orgEntries = Object.hasOwn(store, org) ? store[org] : undefined;
-    return orgEntries && Object.hasOwn(orgEntries, name) ? orgEntries[name] : undefined;
+  /** Format v1 → v2: decrypt each value with the master key, re-seal it under its own data key. */
+  async function migrate(v1: z.infer<typeof v1FileSchema>): Promise<SecretsFile> {
+    const key = await masterKey();
+    const out: SecretsFile = { format: STORE_FORMAT, orgs: {} };
+    for (const [org, entries] of Object.entries(v1)) {
+      const scoped: Record<string, Entry> = {};
+      for (const [name, e] of Object.entries(entries)) {
+        let value: string;
+        try {
+          value = open_(key, e, Buffer.from(`clawplane-secret:v1:${org}:${name}`, 'utf8')).toString('utf8');
+        } catch (err) {
+          throw new SecretsError('decrypt-failed', `cannot migrate secret ${org}/${name}: wrong master key or tampered store`, { cause: err });
+        }
+        scoped[name] = sealEntry(key, org, '', name, value, { updatedAt: e.updatedAt, version: e.version });
+      }
+      out.orgs[org] = { '': scoped };
+    }
+    await persist(out);
+    return out;
+  }
+
+  let migrated: Promise<void> | undefined;
+  async function readStore(): Promise<SecretsFile> {
+    const raw = await readRaw();
+    if (!raw) return { format: STORE_FORMAT, orgs: {} };
+    if ('v2' in raw) return raw.v2;
+    // Migrate once, serialised with writes.
+    migrated ??= exclusive(async () => {
+      const again = await readRaw();
+      if (again && 'v1' in again) await migrate(again.v1);
+    }).finally(() => {
+      migrated = undefined;
+    });
+    await migrated;
+    return readStore();
+  }
+
+  function entryOf(store: SecretsFile, org: string, scope: string, name: string): Entry | undefined {
+    const orgEntries = Object.hasOwn(store.orgs, org) ? store.orgs[org] : undefined;
+    const scoped = orgEntries && Object.hasOwn(orgEntries, scope) ? orgEntries[scope] : undefined;
+    return scoped && Object.hasOwn(scoped, name) ? scoped[name] : undefined;
   }
 
   /** Serialises read-modify-write cycles within this process. */
@@ -190,77 +304,130 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): LocalS
     await chmod(filePath, 0o600);
   }
 
+  function removeEntry(store: SecretsFile, org: string, scope: string, name: string): boolean {
+    const scoped = store.orgs[org]?.[scope];
+    if (!scoped || !Object.hasOwn(scoped, name)) return false;
+    delete scoped[name];
+    if (Object.keys(scoped).length === 0) delete store.orgs[org]![scope];
+    if (Object.keys(store.orgs[org]!).length === 0) delete store.orgs[org];
+    return true;
+  }
+
   return {
     kind: 'local',
 
-    async get(org, name) {
+    async get(org, name, _key, opts) {
       checkName('org', org);
       checkName('secret name', name);
-      const entry = entryOf(await readStore(), org, name);
-      if (!entry) return undefined;
-      const key = await masterKey();
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(entry.iv, 'base64'));
-        decipher.setAAD(aad(org, name));
-        decipher.setAuthTag(Buffer.from(entry.tag, 'base64'));
-        return Buffer.concat([decipher.update(Buffer.from(entry.data, 'base64')), decipher.final()]).toString('utf8');
-      } catch (e) {
-        throw new SecretsError('decrypt-failed', `cannot decrypt secret ${org}/${name}: wrong master key or tampered store`, { cause: e });
+      const store = await readStore();
+      for (const scope of [...(opts?.scopes ?? []).map(scopeKey), '']) {
+        const entry = entryOf(store, org, scope, name);
+        if (entry) return openEntry(await masterKey(), org, scope, name, entry);
       }
+      return undefined;
     },
 
-    async set(org, name, value) {
+    async set(org, name, value, scope) {
       checkName('org', org);
       checkName('secret name', name);
+      const sk = scopeKey(scope);
       if (typeof value !== 'string') throw new SecretsError('invalid-input', 'secret value must be a string');
       if (Buffer.byteLength(value, 'utf8') > MAX_VALUE_BYTES) throw new SecretsError('invalid-input', `secret value is larger than ${MAX_VALUE_BYTES} bytes`);
+      await readStore();
       return exclusive(async () => {
         const key = await masterKey();
         const store = await readStore();
-        const iv = randomBytes(IV_BYTES);
-        const cipher = createCipheriv('aes-256-gcm', key, iv);
-        cipher.setAAD(aad(org, name));
-        const data = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-        const previous = entryOf(store, org, name);
-        const orgEntries = Object.hasOwn(store, org) ? (store[org] ?? {}) : {};
-        orgEntries[name] = {
-          iv: iv.toString('base64'),
-          tag: cipher.getAuthTag().toString('base64'),
-          data: data.toString('base64'),
-          updatedAt: now().toISOString(),
-          version: (previous?.version ?? 0) + 1,
-        };
-        store[org] = orgEntries;
+        const previous = entryOf(store, org, sk, name);
+        const orgEntries = (store.orgs[org] ??= {});
+        const scoped = (orgEntries[sk] ??= {});
+        scoped[name] = sealEntry(key, org, sk, name, value, { updatedAt: now().toISOString(), version: (previous?.version ?? 0) + 1 });
         await persist(store);
       });
     },
 
-    async delete(org, name) {
+    async delete(org, name, scope) {
       checkName('org', org);
       checkName('secret name', name);
+      const sk = scopeKey(scope);
+      await readStore();
       return exclusive(async () => {
         const store = await readStore();
-        const orgEntries = Object.hasOwn(store, org) ? store[org] : undefined;
-        if (!orgEntries || !Object.hasOwn(orgEntries, name)) return false;
-        delete orgEntries[name];
-        if (Object.keys(orgEntries).length === 0) delete store[org];
+        if (!removeEntry(store, org, sk, name)) return false;
         await persist(store);
         return true;
+      });
+    },
+
+    async purgeScope(org, scope) {
+      checkName('org', org);
+      const sk = scopeKey(scope);
+      if (sk === '') throw new SecretsError('invalid-input', 'purgeScope needs a gateway or agent scope');
+      await readStore();
+      return exclusive(async () => {
+        const store = await readStore();
+        const names = Object.keys(store.orgs[org]?.[sk] ?? {}).sort();
+        if (names.length === 0) return [];
+        for (const n of names) removeEntry(store, org, sk, n);
+        await persist(store);
+        return names;
       });
     },
 
     async list(org) {
       checkName('org', org);
       const store = await readStore();
-      const orgEntries = Object.hasOwn(store, org) ? store[org] : undefined;
-      return orgEntries ? Object.keys(orgEntries).sort() : [];
+      return Object.keys(store.orgs[org]?.[''] ?? {}).sort();
     },
 
-    async describe(org, name) {
+    async entries(org) {
+      checkName('org', org);
+      const store = await readStore();
+      const out: LocalSecretEntry[] = [];
+      for (const [scope, scoped] of Object.entries(store.orgs[org] ?? {})) {
+        for (const [name, e] of Object.entries(scoped)) out.push({ name, scope, updatedAt: e.updatedAt, version: e.version });
+      }
+      return out.sort((a, b) => a.name.localeCompare(b.name) || a.scope.localeCompare(b.scope));
+    },
+
+    async describe(org, name, scope) {
       checkName('org', org);
       checkName('secret name', name);
-      const entry = entryOf(await readStore(), org, name);
+      const entry = entryOf(await readStore(), org, scopeKey(scope), name);
       return entry ? { updatedAt: entry.updatedAt, version: entry.version } : undefined;
+    },
+
+    async rewrap(material) {
+      const next = parseMasterKey(material);
+      await readStore();
+      return exclusive(async () => {
+        const current = await masterKey();
+        const store = await readStore();
+        let n = 0;
+        for (const [org, scopes] of Object.entries(store.orgs)) {
+          for (const [scope, scoped] of Object.entries(scopes)) {
+            for (const [name, e] of Object.entries(scoped)) {
+              let dek: Buffer;
+              try {
+                dek = open_(current, e.dek, aad('dek', org, scope, name));
+              } catch (err) {
+                throw new SecretsError('decrypt-failed', `cannot unwrap the data key of ${org}/${scope ? `${scope}/` : ''}${name}`, { cause: err });
+              }
+              e.dek = seal(next, dek, aad('dek', org, scope, name));
+              dek.fill(0);
+              n++;
+            }
+          }
+        }
+        await persist(store);
+        // Key-file mode: the new key replaces the file (operator-supplied keys are the operator's to change).
+        if (options.masterKey === undefined) {
+          await writeFileAtomic(join(dataDir, KEY_FILE), next);
+          keyPromise = Promise.resolve(next);
+        } else {
+          given = next;
+        }
+        return n;
+      });
     },
   };
 }

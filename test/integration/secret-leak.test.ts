@@ -12,7 +12,9 @@ import { scanForSecret, secretNeedles } from '../helpers/leak-scan.ts';
 const LOCAL_VALUE = 'lk-local-9f3a1c7e5b2d8a4f6e0c1b3d5a7f9e2c';
 const ROTATED_VALUE = 'lk-rotated-4b6d8f0a2c4e6a8c0e2a4c6e8a0c2e4a';
 const ENV_VALUE = 'lk-env-7e5c3a1f9d7b5f3d1b9f7d5b3f1d9b7f';
-const values = [LOCAL_VALUE, ROTATED_VALUE, ENV_VALUE];
+const GATEWAY_SCOPED = 'lk-gwscope-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d';
+const AGENT_SCOPED = 'lk-agscope-6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a';
+const values = [LOCAL_VALUE, ROTATED_VALUE, ENV_VALUE, GATEWAY_SCOPED, AGENT_SCOPED];
 
 const fleet = `apiVersion: clawplane.dev/v1alpha1
 kind: Organization
@@ -124,7 +126,7 @@ describe('secrets never leak (API-only control plane)', () => {
     const list = JSON.parse(await cli(['secrets', 'list', '-o', 'json'])) as { name: string; provider: string; hasValue: boolean | null; version?: number; updatedAt?: string }[];
     expect(list.map((i) => [i.name, i.provider, i.hasValue, i.version])).toEqual([['bot-token', 'local', true, 1], ['env-token', 'env', null, undefined]]);
     expect(list[0]?.updatedAt).toMatch(/^\d{4}-/);
-    expect(await cli(['secrets', 'list'])).toMatch(/bot-token\s+local\s+-\s+yes\s+1/);
+    expect(await cli(['secrets', 'list'])).toMatch(/bot-token\s+local\s+-\s+org\s+yes\s+1/);
 
     expect(await cli(['secrets', 'rotate', 'bot-token'], ROTATED_VALUE)).toContain('secret/bot-token rotated (version 2)');
     // A viewer sees names and metadata but may not change values.
@@ -146,14 +148,40 @@ describe('secrets never leak (API-only control plane)', () => {
     const after = JSON.parse((await call('GET', '/v1/orgs/leak/secret-values')).body) as { items: { name: string; hasValue: boolean; version?: number }[] };
     expect(after.items.find((i) => i.name === 'bot-token')).toMatchObject({ hasValue: true, version: 1 });
 
+    // Per-gateway and per-agent namespaces, and a generated value nobody sees.
+    expect(await cli(['secrets', 'set', 'bot-token', '--gateway', 'gw1'], GATEWAY_SCOPED)).toContain('updated in gateway/gw1 (version 1)');
+    expect(await cli(['secrets', 'set', 'bot-token', '--agent', 'helper'], AGENT_SCOPED)).toContain('updated in agent/helper (version 1)');
+    expect(await cli(['secrets', 'rotate', 'bot-token', '--agent', 'helper', '--generate'])).toContain('rotated in agent/helper with a generated value (version 2)');
+    expect((await call('PUT', '/v1/orgs/leak/secrets/bot-token/value', { body: { value: 'x', agent: 'nobody' } })).status).toBe(404);
+    expect((await call('PUT', '/v1/orgs/leak/secrets/bot-token/value', { body: { value: 'x', bogus: 1 } })).status).toBe(422);
+    expect((await call('PUT', '/v1/orgs/leak/secrets/bot-token/value', { body: { value: 'x', generate: true } })).status).toBe(422);
+    const scoped = JSON.parse(await cli(['secrets', 'list', '-o', 'json'])) as { name: string; values?: { scope: string; version: number; rotationDueAt: string }[] }[];
+    expect(scoped.find((i) => i.name === 'bot-token')?.values?.map((v) => [v.scope, v.version])).toEqual([['', 1], ['agent/helper', 2], ['gateway/gw1', 1]]);
+    expect(await cli(['secrets', 'list'])).toMatch(/bot-token\s+local\s+-\s+gateway\/gw1\s+yes\s+1/);
+
     const audit = (JSON.parse((await call('GET', '/v1/orgs/leak/audit?target=Secret/bot-token')).body) as { items: Audit[] }).items;
-    const secretEvents = audit.filter((a) => a.action.startsWith('secret.'));
+    const secretEvents = audit.filter((a) => a.action.startsWith('secret.')).slice(0, 5);
     expect(secretEvents.map((a) => a.action)).toEqual(['secret.set', 'secret.rotate', 'secret.purge', 'secret.purge', 'secret.set']);
     expect(secretEvents.every((a) => a.actor === 'admin')).toBe(true);
     expect(secretEvents.map((a) => a.diff)).toEqual([
       { value: 'changed', version: 1 }, { value: 'changed', version: 2 }, { value: 'deleted' }, { value: 'absent' }, { value: 'changed', version: 1 },
     ]);
   }, 120_000);
+
+  it('purges the namespaces of a deleted agent and gateway (zero residue)', async () => {
+    expect(await cli(['delete', 'agent/helper'])).toBeDefined();
+    let list = JSON.parse(await cli(['secrets', 'list', '-o', 'json'])) as { name: string; values?: { scope: string }[] }[];
+    expect(list.find((i) => i.name === 'bot-token')?.values?.map((v) => v.scope)).toEqual(['', 'gateway/gw1']);
+    expect(readFileSync(join(dir, 'secrets.enc.json'), 'utf8')).not.toContain('agent/helper');
+    expect(await cli(['delete', 'gateway/gw1'])).toBeDefined();
+    list = JSON.parse(await cli(['secrets', 'list', '-o', 'json'])) as { name: string; values?: { scope: string }[] }[];
+    expect(list.find((i) => i.name === 'bot-token')?.values?.map((v) => v.scope)).toEqual(['']);
+    expect(readFileSync(join(dir, 'secrets.enc.json'), 'utf8')).not.toContain('gw1');
+    const purges = (JSON.parse((await call('GET', '/v1/orgs/leak/audit')).body) as { items: Audit[] }).items.filter((a) => a.action === 'secret.purge' && a.target !== 'Secret/bot-token');
+    expect(purges.map((a) => [a.target, a.diff])).toEqual([['Agent/helper', { scope: 'agent/helper', names: ['bot-token'] }], ['Gateway/gw1', { scope: 'gateway/gw1', names: ['bot-token'] }]]);
+    // put the fleet back for the read endpoints below
+    expect((await call('POST', '/v1/apply', { text: fleet })).status).toBe(200);
+  }, 60_000);
 
   it('exercises the read endpoints and the CLI', async () => {
     for (const p of ['/v1/orgs/leak/secrets', '/v1/orgs/leak/secrets/bot-token', '/v1/orgs/leak/secrets/env-token', '/v1/orgs/leak/gateways/gw1',

@@ -108,7 +108,7 @@ export function renderBaseConfig(g: EffectiveGateway): { config: JsonObject; env
     for (const [field, ref] of Object.entries(acc.spec.credentials ?? {})) {
       const name = credentialEnvName(channel, accountId, field);
       account[field] = secretRefFor(name);
-      env.push({ name, secret: ref.secretRef, field: formatConfigPath(['channels', channel, 'accounts', accountId, field]) });
+      env.push({ name, secret: ref.secretRef, field: formatConfigPath(['channels', channel, 'accounts', accountId, field]), agent: acc.spec.agent });
     }
     (ch.accounts as JsonObject)[accountId] = account;
   }

@@ -7,7 +7,14 @@ import { listAudit, verifyAudit } from '../../app/audit-commands.ts';
 import { describeActor } from '../../app/auth-commands.ts';
 import type { ChangeEvent } from '../../app/event-bus.ts';
 import { type LifecycleAction, lifecycleActions, runLifecycle } from '../../app/gateway-lifecycle.ts';
-import { listSecretValues, purgeSecretValue, rotateGatewayToken, rotateSecretValue, setSecretValue } from '../../app/secret-commands.ts';
+import { type SecretWriteInput, listSecretValues, purgeSecretValue, rotateGatewayToken, rotateOrgSecrets, rotateSecretValue, setSecretValue } from '../../app/secret-commands.ts';
+
+function secretInput(body: unknown): SecretWriteInput {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AppError('invalid', 'body must be an object: {value} or {generate: true}, optional gateway or agent');
+  const extra = Object.keys(body).filter((k) => !['value', 'generate', 'gateway', 'agent'].includes(k));
+  if (extra.length > 0) throw new AppError('invalid', `unknown field(s) ${extra.join(', ')}; expected value, generate, gateway, agent`);
+  return body as SecretWriteInput;
+}
 import { explainAgentPolicyCmd, explainGateway, gatewayLogs, planOrganization } from '../../app/plan-commands.ts';
 import { type RouteDef, actorOf, jsonBody, param, parseLabelSelector } from '../api-context.ts';
 
@@ -126,22 +133,24 @@ export const opsRoutes: RouteDef[] = [
     handler: async (c, s) => c.json(await explainAgentPolicyCmd(s.deps, s.explainPolicy, await actorOf(c, s), param(c, 'org'), param(c, 'name'))),
   },
   {
-    method: 'put', path: '/v1/orgs/:org/secrets/:name/value', summary: 'Set the value of a local Secret (body {value}); never returned, logged or audited', tag: 'secrets', permission: 'org-admin', body: 'json',
+    method: 'put', path: '/v1/orgs/:org/secrets/:name/value', summary: 'Set the value of a local Secret (body {value} or {generate:true}, optional gateway or agent namespace); never returned, logged or audited', tag: 'secrets', permission: 'org-admin', body: 'json',
+    handler: async (c, s) => c.json(await setSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), secretInput(await jsonBody(c)))),
+  },
+  {
+    method: 'post', path: '/v1/orgs/:org/secrets/:name/rotate', summary: 'Replace the existing value of a local Secret (body {value} or {generate:true}, optional gateway or agent); audited as secret.rotate, never returned', tag: 'secrets', permission: 'org-admin', body: 'json',
+    handler: async (c, s) => c.json(await rotateSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), secretInput(await jsonBody(c)))),
+  },
+  {
+    method: 'delete', path: '/v1/orgs/:org/secrets/:name/value', summary: 'Delete the local value of a Secret in the org namespace, or ?gateway= / ?agent= namespace (the resource stays); audited as secret.purge', tag: 'secrets', permission: 'org-admin', query: ['gateway', 'agent'],
     handler: async (c, s) => {
-      const body = (await jsonBody(c)) as { value?: unknown } | null;
-      return c.json(await setSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), body?.value));
+      const gateway = c.req.query('gateway');
+      const agent = c.req.query('agent');
+      return c.json(await purgeSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), { ...(gateway !== undefined ? { gateway } : {}), ...(agent !== undefined ? { agent } : {}) }));
     },
   },
   {
-    method: 'post', path: '/v1/orgs/:org/secrets/:name/rotate', summary: 'Replace the existing value of a local Secret (body {value}); audited as secret.rotate, never returned', tag: 'secrets', permission: 'org-admin', body: 'json',
-    handler: async (c, s) => {
-      const body = (await jsonBody(c)) as { value?: unknown } | null;
-      return c.json(await rotateSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), body?.value));
-    },
-  },
-  {
-    method: 'delete', path: '/v1/orgs/:org/secrets/:name/value', summary: 'Delete the local value of a Secret (the resource stays); audited as secret.purge', tag: 'secrets', permission: 'org-admin',
-    handler: async (c, s) => c.json(await purgeSecretValue(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'))),
+    method: 'post', path: '/v1/orgs/:org/secret-rotations', summary: 'Rotate every generated value and gateway token of the org, then restart the gateways one at a time (each ready before the next)', tag: 'secrets', permission: 'org-admin',
+    handler: async (c, s) => c.json(await rotateOrgSecrets(s.deps, await actorOf(c, s), param(c, 'org'))),
   },
   {
     method: 'get', path: '/v1/orgs/:org/secret-values', summary: 'Secrets with provider, has-value, updatedAt and version (local); never values', tag: 'secrets', permission: 'read',

@@ -6,7 +6,7 @@ export interface RenderedGateway {
   /** Files relative to the gateway state dir, e.g. {"openclaw.json": "..."}. */
   files: Record<string, string>;
   /** Names of env vars the gateway needs at start, and where each value comes from. */
-  env: { name: string; secret: string; field: string }[];
+  env: { name: string; secret: string; field: string; /** The Agent (resource name) the value is for: resolved in its namespace first. */ agent?: string }[];
   issues: Issue[];
 }
 

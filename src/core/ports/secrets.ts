@@ -7,14 +7,36 @@ import type { SpecOf } from '../resources.ts';
 export type SecretSpec = SpecOf<'Secret'>;
 export type SecretProviderKind = SecretSpec['provider'];
 
+/**
+ * Where a value is looked up: a secretRef used by an agent resolves in the agent's namespace, then
+ * its gateway's, then the org's (ADR 0012). Empty = the org namespace.
+ */
+export interface SecretScope {
+  gateway?: string;
+  agent?: string;
+}
+
+/** Extra reference fields of a Secret spec some providers use. */
+export interface SecretRefOptions {
+  /** exec / vault: which operator-configured instance (default "default"). */
+  source?: string;
+  /** vault: the field of the KV entry; keychain: the account. */
+  field?: string;
+  /** vault: a pinned KV version. */
+  version?: number;
+  /** local: the namespaces to try, most specific first (default: the org namespace only). */
+  scopes?: readonly SecretScope[];
+}
+
 export interface SecretsProvider {
   readonly kind: SecretProviderKind;
   /**
    * The value of secret `name` of `org`, or undefined when the provider has none.
-   * `key` is the Secret's `spec.key` (env: variable name, file: absolute path; local: unused).
+   * `key` is the Secret's `spec.key` (env: variable name, file: absolute path, exec: the id passed
+   * to the command, vault: the KV path, keychain: the service; local: unused).
    * Throws SecretsError when the reference is refused (bad key, path outside the allowed roots…).
    */
-  get(org: string, name: string, key?: string): Promise<string | undefined>;
+  get(org: string, name: string, key?: string, options?: SecretRefOptions): Promise<string | undefined>;
   /** Writable providers only (local). */
   set?(org: string, name: string, value: string): Promise<void>;
   /** Returns true when a value was deleted. */
@@ -40,6 +62,10 @@ export const secretsErrorCodes = [
   'corrupt-store',
   /** Name, org or value rejected by the provider (format or size). */
   'invalid-input',
+  /** An external provider (command, Vault, keychain) failed, timed out or answered too much. */
+  'provider-failed',
+  /** The provider instance the Secret names is not configured on this control plane. */
+  'unknown-source',
 ] as const;
 export type SecretsErrorCode = (typeof secretsErrorCodes)[number];
 
@@ -70,8 +96,8 @@ export interface SecretResolution {
 }
 
 export interface SecretResolver {
-  /** Resolve secret `name` of `org` through the provider its Secret spec names. */
-  resolve(org: string, name: string, secrets: readonly SecretDefinition[]): Promise<SecretResolution>;
+  /** Resolve secret `name` of `org` through the provider its Secret spec names, within `scope` (agent → gateway → org). */
+  resolve(org: string, name: string, secrets: readonly SecretDefinition[], scope?: SecretScope): Promise<SecretResolution>;
   /** Resolve several names; `values` holds the resolved ones, `issues` explains every missing one. */
-  resolveAll(org: string, names: readonly string[], secrets: readonly SecretDefinition[]): Promise<{ values: Map<string, string>; issues: Issue[] }>;
+  resolveAll(org: string, names: readonly string[], secrets: readonly SecretDefinition[], scope?: SecretScope): Promise<{ values: Map<string, string>; issues: Issue[] }>;
 }
