@@ -11,6 +11,7 @@ import { registerAgentCommands } from './commands/agent-commands.ts';
 import { registerSecretCommands } from './commands/secret-commands.ts';
 import { registerRevisionCommands } from './commands/revision-commands.ts';
 import { registerOfflineCommands } from './offline/index.ts';
+import { registerImageCommands } from './commands/image-commands.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('clawplane')
@@ -26,6 +27,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAgentCommands(program, ctx);
   registerSecretCommands(program, ctx);
   registerRevisionCommands(program, ctx);
+  registerImageCommands(program, ctx);
   registerOfflineCommands(program);
   return program;
 }

@@ -14,6 +14,11 @@ export interface GatewayDeployment {
   /** Hash of files + runtime + env names/values: changes mean the gateway needs the new spec. */
   specHash: string;
   resources?: { memoryMiB?: number; cpus?: number };
+  /**
+   * Container image for container targets (docker, kubernetes): a reference, optionally with a
+   * `{version}` placeholder or a digest pin. Unset: the driver's default for runtime.version.
+   */
+  image?: string;
 }
 
 export type ObservedPhase = 'running' | 'starting' | 'stopped' | 'exited' | 'missing';
@@ -39,6 +44,15 @@ export interface GatewayStats {
   cpuPercent?: number;
   memoryBytes?: number;
   pids?: number;
+  /** Restarts of the gateway counted by the driver. */
+  restarts?: number;
+}
+
+/** Result of a diagnostic command run inside the gateway's environment (container exec). */
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
 }
 
 /** A gateway process/container ended (crash, kill, or stop). */
@@ -73,6 +87,8 @@ export interface RuntimeDriver {
   readConfig(id: string): Promise<string | undefined>;
   logs(id: string, opts?: LogOptions): AsyncIterable<string>;
   stats?(id: string): Promise<GatewayStats>;
+  /** Run a diagnostic command (argument array, e.g. ["openclaw", "--version"]) beside the gateway. */
+  exec?(id: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
   /** Where the gateway is reachable from the control plane. */
   endpoint(id: string, port: number): { host: string; port: number };
   /** State dir as the gateway sees it (rendered paths are rooted here). */
