@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayRuntime } from './composition/gateway-runtime.ts';
 import { createPlanning } from './composition/planning.ts';
+import { stateDirForTarget } from './composition/runtime-drivers.ts';
 import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -51,7 +52,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const deps: AppDeps = { store, events, now: () => new Date(), newId: () => randomUUID() };
   const runtimesDir = resolve(env.CLAWPLANE_RUNTIMES_DIR ?? join(opts.dataDir, 'runtimes'));
   const defaultRuntimeVersion = pinnedOpenClaw().default;
-  const planning = createPlanning({ repoRoot: REPO_ROOT, stateDirFor: (org, name) => join(opts.dataDir, 'gateways', `${org}--${name}`, 'state'), defaultRuntimeVersion });
+  const planning = createPlanning({ repoRoot: REPO_ROOT, stateDirFor: (org, name, target) => stateDirForTarget(opts.dataDir, org, name, target), defaultRuntimeVersion });
   if (opts.reconcile !== false) planning.warm(defaultRuntimeVersion);
   deps.preflight = (_org, documents) => {
     const plan = planning.plan(documents);

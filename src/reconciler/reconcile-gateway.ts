@@ -276,6 +276,7 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
       env: desired.env,
       specHash: desired.specHash,
       ...(desired.effective.spec.resources ? { resources: desired.effective.spec.resources } : {}),
+      ...(desired.effective.target.image ? { image: desired.effective.target.image } : {}),
     };
     const planDesired: PlanDesired = {
       desiredState: spec.desiredState,

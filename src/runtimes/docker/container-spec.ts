@@ -102,7 +102,8 @@ export function buildContainerSpec(
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       ReadonlyRootfs: true,
-      Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=256m' },
+      // OpenClaw makes its private temp dir under ~/.cache (Podman's tmpfs takes no uid= option: sticky 1777).
+      Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=256m', '/home/node/.cache': 'rw,nosuid,nodev,size=64m,mode=1777' },
       PidsLimit: defaults.pidsLimit ?? DEFAULT_LIMITS.pidsLimit,
       Memory: memory,
       MemorySwap: memory,

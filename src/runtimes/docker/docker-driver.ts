@@ -443,6 +443,8 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
     observe: (id) => observeInner(id),
 
     async observeAll() {
+      // No gateway ever ran on docker from this data dir: nothing to adopt (and no engine needed).
+      if (!existsSync(rootDir)) return [];
       await engineInfo();
       const o = await ownerId();
       const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, `${LABEL_OWNER}=${o}`] } });
