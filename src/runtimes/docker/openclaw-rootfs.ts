@@ -62,8 +62,9 @@ export async function rootfsBuildHash(inputs: RootfsInputs): Promise<string> {
   for (const f of [join(inputs.installDir, 'node_modules', '.package-lock.json'), join(inputs.installDir, 'package-lock.json'), join(inputs.installDir, 'node_modules', 'openclaw', 'package.json')]) {
     if (existsSync(f)) h.update(await readFile(f));
   }
+  // The node binary by content identity, not by path (CLI and test workers reach it through different symlinks).
   const n = await stat(inputs.nodePath);
-  h.update(`${inputs.nodePath}\0${n.size}\0${n.mtimeMs}\0`);
+  h.update(`node\0${n.size}\0${Math.trunc(n.mtimeMs)}\0`);
   return h.digest('hex').slice(0, 32);
 }
 
