@@ -12,7 +12,11 @@
 // clawplane (warm): the same, but the control plane first answered a dry run of the same fleet
 //            (POST /v1/diff), so the OpenClaw JSON Schema (~1.7 MB, compiled lazily, 4-8 s) is already
 //            compiled, as in any control plane that has applied something before. Skip with --no-warm.
-// Options: --rounds N (default 2), --no-warm, --keep-logs DIR (copy logs + rendered configs, no secrets).
+// clawplane (docker): the warm measurement with the gateway on the docker target (Docker Engine at
+//            CLAWPLANE_DOCKER_HOST, image localhost/openclaw:<version> built from the pinned npm install
+//            by `clawplane runtime image build`), reported as ratios to raw and to the process target.
+//            Skipped with --no-docker or when no engine answers.
+// Options: --rounds N (default 2), --no-warm, --no-docker, --keep-logs DIR (copy logs + rendered configs, no secrets).
 // Every process started here lives in its own process group and is found again by its temp dir, so
 // nothing outlives the bench.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,6 +27,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createDockerClient, pingEngine } from '../src/runtimes/docker/docker-client.ts';
+import { buildOpenClawImage } from '../src/runtimes/docker/image-build.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const RUNTIMES_DIR = join(REPO, '.tools', 'runtimes');
@@ -44,6 +50,8 @@ export interface GatewayReadyOptions {
   keepLogsDir?: string;
   /** Also measure a warm control plane (schema compiled by a dry-run apply first). Default true. */
   warm?: boolean;
+  /** Also measure the docker target (warm control plane) when an engine answers. Default true. */
+  docker?: boolean;
   out?: (line: string) => void;
 }
 
@@ -85,6 +93,37 @@ async function keepLogs(root: string, dest: string | undefined): Promise<void> {
 
 export function parseNoWarm(argv: string[]): boolean {
   return argv.includes('--no-warm');
+}
+
+export function parseNoDocker(argv: string[]): boolean {
+  return argv.includes('--no-docker');
+}
+
+const DOCKER_HOST = process.env.CLAWPLANE_DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+
+/** Docker Engine with localhost/openclaw:<version> (built from the pinned npm install if missing), or undefined. */
+async function dockerReady(version: string, out: (l: string) => void): Promise<boolean> {
+  const docker = createDockerClient(DOCKER_HOST);
+  if (!(await pingEngine(docker))) {
+    out(`docker: no engine answers at ${DOCKER_HOST}; docker target not measured (bash .ci/container-runtimes.sh up)`);
+    return false;
+  }
+  const r = await buildOpenClawImage(docker, { installDir: join(RUNTIMES_DIR, 'openclaw', version), version, nodePath: process.execPath });
+  if (r.built) out(`docker: built ${r.image} in ${r.seconds.toFixed(1)} s`);
+  return true;
+}
+
+/** Remove the containers and volumes a bench control plane created (its owner id is in its data dir). */
+async function removeBenchContainers(dataDir: string): Promise<void> {
+  const owner = (await readFile(join(dataDir, 'docker', 'owner.id'), 'utf8').catch(() => '')).trim();
+  if (!/^[0-9a-f]{8,64}$/.test(owner)) return;
+  const docker = createDockerClient(DOCKER_HOST);
+  const label = ['clawplane.dev/managed=true', `clawplane.dev/owner=${owner}`];
+  for (const c of await docker.listContainers({ all: true, filters: { label } }).catch(() => [])) {
+    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  }
+  const vols = await docker.listVolumes({ filters: { label } }).catch(() => ({ Volumes: [] }));
+  for (const v of vols.Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
 }
 
 export function parseRounds(argv: string[]): number {
@@ -280,12 +319,12 @@ export async function runRaw(version: string, keepLogsDir?: string): Promise<Raw
   }
 }
 
-export function fleetYaml(version: string, port: number): string {
+export function fleetYaml(version: string, port: number, target: 'process' | 'docker' = 'process'): string {
   return [
     'apiVersion: clawplane.dev/v1alpha1',
     'kind: Organization',
     `metadata: { name: ${ORG} }`,
-    `spec: { displayName: Bench, portRange: { from: ${PORT_FROM}, to: ${PORT_TO} }, defaults: { runtime: { kind: openclaw, version: "${version}" }, target: { kind: process } } }`,
+    `spec: { displayName: Bench, portRange: { from: ${PORT_FROM}, to: ${PORT_TO} }, defaults: { runtime: { kind: openclaw, version: "${version}" }, target: { kind: ${target}${target === 'docker' ? ', image: "localhost/openclaw:{version}"' : ''} } } }`,
     '---',
     'apiVersion: clawplane.dev/v1alpha1',
     'kind: Gateway',
@@ -322,7 +361,8 @@ async function startedAtMs(dataDir: string): Promise<number | undefined> {
  * `warm`: before the clock starts, POST /v1/diff with the same fleet (a dry run: nothing is written),
  * which compiles the OpenClaw JSON Schema in the control plane as any earlier apply would have.
  */
-export async function runClawplane(version: string, opts: { keepLogsDir?: string; warm?: boolean } = {}): Promise<ClawplaneResult> {
+export async function runClawplane(version: string, opts: { keepLogsDir?: string; warm?: boolean; target?: 'process' | 'docker' } = {}): Promise<ClawplaneResult> {
+  const target = opts.target ?? 'process';
   const { keepLogsDir } = opts;
   const root = await mkdtemp(join(tmpdir(), 'clawplane-bench-cp-'));
   const dataDir = join(root, 'data');
@@ -338,7 +378,7 @@ export async function runClawplane(version: string, opts: { keepLogsDir?: string
     const log = openSync(join(root, 'server.log'), 'a', 0o600);
     try {
       server = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--port', String(port)], {
-        env: { ...process.env, CLAWPLANE_BOOTSTRAP_TOKEN: token, CLAWPLANE_RUNTIMES_DIR: RUNTIMES_DIR, CLAWPLANE_LOG_LEVEL: 'info' },
+        env: { ...process.env, CLAWPLANE_BOOTSTRAP_TOKEN: token, CLAWPLANE_RUNTIMES_DIR: RUNTIMES_DIR, CLAWPLANE_LOG_LEVEL: 'info', CLAWPLANE_DOCKER_HOST: DOCKER_HOST },
         detached: true, stdio: ['ignore', log, log],
       });
     } finally {
@@ -353,7 +393,7 @@ export async function runClawplane(version: string, opts: { keepLogsDir?: string
       await sleep(200);
     }
     if (opts.warm) {
-      const res = await fetch(`${url}/v1/diff?filename=bench.yaml`, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: fleetYaml(version, gwPort) });
+      const res = await fetch(`${url}/v1/diff?filename=bench.yaml`, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: fleetYaml(version, gwPort, target) });
       if (!res.ok) throw new Error(`POST /v1/diff answered ${res.status}: ${await res.text()}`);
     }
 
@@ -369,7 +409,7 @@ export async function runClawplane(version: string, opts: { keepLogsDir?: string
       }
     })();
     try {
-      const res = await fetch(`${url}/v1/apply?filename=bench.yaml`, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: fleetYaml(version, gwPort) });
+      const res = await fetch(`${url}/v1/apply?filename=bench.yaml`, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: fleetYaml(version, gwPort, target) });
       const applyMs = performance.now() - t0;
       if (!res.ok) throw new Error(`POST /v1/apply answered ${res.status}: ${await res.text()}`);
       for (;;) {
@@ -403,6 +443,7 @@ export async function runClawplane(version: string, opts: { keepLogsDir?: string
       await Promise.race([exited, sleep(30_000)]);
     }
     await sweep(root, 20_000);
+    if (target === 'docker') await removeBenchContainers(dataDir);
     await keepLogs(root, keepLogsDir ? join(keepLogsDir, basename(root)) : undefined);
     await rm(root, { recursive: true, force: true });
   }
@@ -411,23 +452,31 @@ export async function runClawplane(version: string, opts: { keepLogsDir?: string
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export async function benchGatewayReady(opts: GatewayReadyOptions): Promise<{ raw: RawResult[]; clawplane: ClawplaneResult[]; warm: ClawplaneResult[]; ratio: number; warmRatio?: number }> {
+export async function benchGatewayReady(opts: GatewayReadyOptions): Promise<{ raw: RawResult[]; clawplane: ClawplaneResult[]; warm: ClawplaneResult[]; docker: ClawplaneResult[]; ratio: number; warmRatio?: number; dockerRatio?: number }> {
   const out = opts.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const version = opts.version ?? (await pinnedVersion());
   const warm = opts.warm ?? true;
-  out(`gateway ready: openclaw ${version}, ${opts.rounds} round(s), raw / clawplane${warm ? ' / clawplane (warm)' : ''} alternating`);
+  const withDocker = (opts.docker ?? true) && (await dockerReady(version, out));
+  out(`gateway ready: openclaw ${version}, ${opts.rounds} round(s), raw / clawplane${warm ? ' / clawplane (warm)' : ''}${withDocker ? ' / clawplane (docker)' : ''} alternating`);
   const raw: RawResult[] = [];
   const cold: ClawplaneResult[] = [];
   const hot: ClawplaneResult[] = [];
+  const onDocker: ClawplaneResult[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     // Alternate the order so no side always runs with warmer caches.
-    const kinds = warm ? (['raw', 'clawplane', 'warm'] as const) : (['raw', 'clawplane'] as const);
+    const kinds: ('raw' | 'clawplane' | 'warm' | 'docker')[] = warm ? ['raw', 'clawplane', 'warm'] : ['raw', 'clawplane'];
+    if (withDocker) kinds.push('docker');
     const order = round % 2 === 1 ? [...kinds] : [...kinds].reverse();
     for (const which of order) {
       if (which === 'raw') {
         const r = await runRaw(version, opts.keepLogsDir);
         raw.push(r);
         out(`  round ${round} raw:              spawn → /readyz ready ${fmt(r.readyMs)}`);
+      } else if (which === 'docker') {
+        const r = await runClawplane(version, { ...(opts.keepLogsDir ? { keepLogsDir: opts.keepLogsDir } : {}), warm: true, target: 'docker' });
+        onDocker.push(r);
+        const gw = r.gatewayReadyMs !== undefined ? `, gateway /readyz ready ${fmt(r.gatewayReadyMs)}` : '';
+        out(`  round ${round} clawplane (docker) apply → status running+ready ${fmt(r.readyMs)} (apply answered ${fmt(r.applyMs)}${gw})`);
       } else {
         const r = await runClawplane(version, { ...(opts.keepLogsDir ? { keepLogsDir: opts.keepLogsDir } : {}), warm: which === 'warm' });
         (which === 'warm' ? hot : cold).push(r);
@@ -455,11 +504,19 @@ export async function benchGatewayReady(opts: GatewayReadyOptions): Promise<{ ra
   };
   const ratio = summary('clawplane, fresh control plane (apply → ready):', cold);
   const warmRatio = hot.length > 0 ? summary('clawplane, warm control plane (apply → ready): ', hot) : undefined;
-  return { raw, clawplane: cold, warm: hot, ratio, ...(warmRatio !== undefined ? { warmRatio } : {}) };
+  let dockerRatio: number | undefined;
+  if (onDocker.length > 0) {
+    const m = mean(onDocker.map((r) => r.readyMs));
+    dockerRatio = m / rawMean;
+    const processSide = hot.length > 0 ? hot : cold;
+    const vsProcess = m / mean(processSide.map((r) => r.readyMs));
+    out(`clawplane, docker target (warm, apply → ready):  mean ${fmt(m)}, ratio to raw ${dockerRatio.toFixed(2)}, to the process target ${vsProcess.toFixed(2)}`);
+  }
+  return { raw, clawplane: cold, warm: hot, docker: onDocker, ratio, ...(warmRatio !== undefined ? { warmRatio } : {}), ...(dockerRatio !== undefined ? { dockerRatio } : {}) };
 }
 
 if (process.argv[1]?.endsWith('gateway-ready.ts')) {
   const argv = process.argv.slice(2);
   const keep = parseKeepLogs(argv);
-  await benchGatewayReady({ rounds: parseRounds(argv), warm: !parseNoWarm(argv), ...(keep ? { keepLogsDir: keep } : {}) });
+  await benchGatewayReady({ rounds: parseRounds(argv), warm: !parseNoWarm(argv), docker: !parseNoDocker(argv), ...(keep ? { keepLogsDir: keep } : {}) });
 }

@@ -52,6 +52,17 @@ switch (task) {
     ensureRuntimes();
     step(['scripts/generate-schemas.ts', ...rest]);
     break;
+  case 'images': {
+    // Local OpenClaw images for the docker target (no registry): the default version into Docker
+    // Engine and Podman, the other supported versions into Docker Engine. Skipped per engine when
+    // its socket does not answer (see .ci/container-runtimes.sh).
+    ensureRuntimes();
+    const pins = pinnedOpenClawVersions();
+    for (const v of pins.supported) {
+      step(['src/cli/main.ts', 'runtime', 'image', 'build', `openclaw@${v}`, '--engine', v === pins.default ? 'all' : 'docker', ...rest]);
+    }
+    break;
+  }
   case 'node':
     step(rest);
     break;

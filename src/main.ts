@@ -12,6 +12,7 @@ import { createRolloutRuntime, fingerprintWith } from './composition/rollout-run
 import { createLocalStoreFromEnv, createSecretsProviders } from './composition/secrets.ts';
 import { createRotationJob } from './composition/rotation.ts';
 import { createSystemClock } from './reconciler/clock.ts';
+import { stateDirForTarget } from './composition/runtime-drivers.ts';
 import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -55,7 +56,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const deps: AppDeps = { store, events, now: () => new Date(), newId: () => randomUUID() };
   const runtimesDir = resolve(env.CLAWPLANE_RUNTIMES_DIR ?? join(opts.dataDir, 'runtimes'));
   const defaultRuntimeVersion = pinnedOpenClaw().default;
-  const planning = createPlanning({ repoRoot: REPO_ROOT, stateDirFor: (org, name) => join(opts.dataDir, 'gateways', `${org}--${name}`, 'state'), defaultRuntimeVersion });
+  const planning = createPlanning({ repoRoot: REPO_ROOT, stateDirFor: (org, name, target) => stateDirForTarget(opts.dataDir, org, name, target), defaultRuntimeVersion });
   if (opts.reconcile !== false) planning.warm(defaultRuntimeVersion);
   deps.preflight = (_org, documents) => {
     const plan = planning.plan(documents);

@@ -14,6 +14,7 @@ import { registerDeviceCommands } from './commands/device-commands.ts';
 import { registerRevisionCommands } from './commands/revision-commands.ts';
 import { registerRolloutCommands } from './commands/rollout-commands.ts';
 import { registerOfflineCommands } from './offline/index.ts';
+import { registerImageCommands } from './commands/image-commands.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('clawplane')
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeviceCommands(program, ctx);
   registerRevisionCommands(program, ctx);
   registerRolloutCommands(program, ctx);
+  registerImageCommands(program, ctx);
   registerOfflineCommands(program);
   return program;
 }

@@ -20,7 +20,6 @@ import { GATEWAY_TOKEN_ENV, createDesiredStateLoader, type DesiredStateLoader } 
 import { deploymentId } from '../reconciler/gateway-key.ts';
 import { type DesiredGateway, reconcileGateway } from '../reconciler/reconcile-gateway.ts';
 import { applyPinnedRevision, pinnedRevisionOf, planRevision } from '../reconciler/revisions.ts';
-import { type ProcessDriver, createProcessDriver } from '../runtimes/process/process-driver.ts';
 import { createEnvSecretsProvider } from '../secrets/env-provider.ts';
 import { createFileSecretsProvider } from '../secrets/file-provider.ts';
 import { type LocalSecretStore, createLocalSecretStore } from '../secrets/local-store.ts';
@@ -28,10 +27,13 @@ import { createSecretResolver } from '../secrets/resolver.ts';
 import { generateToken } from '../secrets/token.ts';
 import { createDeviceOps } from './devices.ts';
 import type { Planning } from './planning.ts';
+import { createRuntimeDrivers, stateDirForTarget } from './runtime-drivers.ts';
+import type { RoutingDriver } from './runtime-router.ts';
 
 export interface GatewayRuntime {
   secretValues: NonNullable<AppDeps['secretValues']>;
-  driver: ProcessDriver;
+  /** Routes each gateway to the driver of its target (process, docker, …). */
+  driver: RoutingDriver;
   controller: GatewayController;
   loader: DesiredStateLoader;
   /** The desired state the reconciler deploys (pins and rollout holds applied). */
@@ -71,10 +73,8 @@ export function createGatewayRuntime(opts: {
   const { deps, env, log } = opts;
   const baseEnv: Record<string, string> = {};
   for (const k of PASS_THROUGH) if (env[k]) baseEnv[k] = env[k];
-  const driver = createProcessDriver({
-    dataDir: opts.dataDir, runtimesDir: opts.runtimesDir, nodePath: process.execPath, baseEnv,
-    log: log.child({ component: 'process-driver' }),
-  });
+  const drivers = createRuntimeDrivers({ dataDir: opts.dataDir, runtimesDir: opts.runtimesDir, env, log, baseEnv });
+  const driver = drivers.router;
   const local = opts.local ?? createLocalSecretStore({ dataDir: opts.dataDir, ...(env.CLAWPLANE_SECRETS_KEY ? { masterKey: env.CLAWPLANE_SECRETS_KEY } : {}) });
   const resolver = createSecretResolver({
     providers: opts.providers ?? [local, createEnvSecretsProvider({ env }), createFileSecretsProvider({ allowedRoots: [`${opts.dataDir}/secret-files/{org}`, '/run/secrets/{org}'] })],
@@ -92,7 +92,7 @@ export function createGatewayRuntime(opts: {
       await local.set(org, name, token);
       return token;
     },
-    stateDirFor: (org, name) => driver.stateDirFor(deploymentId(org, name)),
+    stateDirFor: (org, name, target) => driver.driverFor(target ?? 'process')?.stateDirFor(deploymentId(org, name)) ?? stateDirForTarget(opts.dataDir, org, name, target),
     defaultRuntimeVersion: opts.defaultRuntimeVersion,
   });
   /**
@@ -166,6 +166,7 @@ export function createGatewayRuntime(opts: {
   const reconcileDeps = {
     loadDesired: async (org: string, name: string) => {
       const desired = await loadDesired(org, name);
+      if (desired) driver.remember(deploymentId(org, name), desired.effective.target.kind);
       if (desired) await auditSecretRead(org, name, desired).catch((e: unknown) => log.warn({ err: String(e) }, 'secret.read audit failed'));
       return desired;
     },
@@ -335,7 +336,7 @@ export function createGatewayRuntime(opts: {
     close: async () => {
       clearInterval(inventoryTimer);
       await controller.stop();
-      driver.close();
+      drivers.close();
     },
   };
 }

@@ -21,11 +21,11 @@ export interface Planning {
   explain(docs: FleetDocument[], gateway: string, path: string | undefined): unknown;
 }
 
-export function createPlanning(opts: { repoRoot: string; stateDirFor: (org: string, name: string) => string; defaultRuntimeVersion: string }): Planning {
+export function createPlanning(opts: { repoRoot: string; stateDirFor: (org: string, name: string, target?: 'process' | 'docker' | 'kubernetes') => string; defaultRuntimeVersion: string }): Planning {
   const validator = createOpenClawSchemaValidator(join(opts.repoRoot, 'schemas'));
   const render = renderWith(validator);
   const plan = (docs: FleetDocument[]): FleetPlan =>
-    planFleet(docs, { stateDirFor: ({ org, name }) => opts.stateDirFor(org, name), defaultRuntimeVersion: opts.defaultRuntimeVersion, render });
+    planFleet(docs, { stateDirFor: ({ org, name, target }) => opts.stateDirFor(org, name, target), defaultRuntimeVersion: opts.defaultRuntimeVersion, render });
   return {
     warm: (version) => {
       validator.validate({}, version);

@@ -8,7 +8,7 @@ import type { SpecOf } from './resources.ts';
 
 export interface EffectiveOptions {
   /** Absolute state dir of a gateway as its runtime sees it, unless the Gateway sets spec.paths.stateDir. */
-  stateDirFor: (gateway: { org: string; name: string }) => string;
+  stateDirFor: (gateway: { org: string; name: string; target?: 'process' | 'docker' | 'kubernetes' }) => string;
   defaultRuntimeVersion: string;
 }
 
@@ -112,7 +112,7 @@ export function buildEffectiveGateways(docs: readonly ResourceDoc[], opts: Effec
     const target: EffectiveGateway['target'] = { kind: targetSrc?.kind ?? 'process' };
     if (targetSrc?.image) target.image = targetSrc.image;
     if (targetSrc?.namespace) target.namespace = targetSrc.namespace;
-    const stateDir = spec.paths?.stateDir ?? opts.stateDirFor({ org, name });
+    const stateDir = spec.paths?.stateDir ?? opts.stateDirFor({ org, name, target: target.kind });
 
     const agentDocs = [...(agentsByGw.get(key) ?? [])].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     const agents: EffectiveAgent[] = agentDocs.map((a) => {

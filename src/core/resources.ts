@@ -1,6 +1,7 @@
 // Resource schemas (ARCHITECTURE.md §1). Every resource is {apiVersion, kind, metadata, spec}
 // with a server-owned status. Pure: no I/O.
 import { z } from 'zod';
+import { IMAGE_REF_MESSAGE, isValidImageRef } from './image-ref.ts';
 
 export const API_VERSION = 'clawplane.dev/v1alpha1';
 
@@ -43,7 +44,7 @@ export const runtimeRef = z.object({ kind: z.enum(runtimeKinds).default('opencla
 export const targetRef = z
   .object({
     kind: z.enum(targetKinds).default('process'),
-    image: z.string().max(256).optional(),
+    image: z.string().max(256).refine(isValidImageRef, IMAGE_REF_MESSAGE).optional(),
     namespace: dnsLabel.optional(),
   })
   .strict();

@@ -22,7 +22,7 @@ export interface DesiredStateDeps {
   secrets: SecretResolver;
   /** The gateway's auth token, created on first use and kept by the secrets layer. */
   gatewayToken(org: string, gateway: string): Promise<string>;
-  stateDirFor(org: string, name: string): string;
+  stateDirFor(org: string, name: string, target?: 'process' | 'docker' | 'kubernetes'): string;
   defaultRuntimeVersion: string;
 }
 
@@ -55,7 +55,7 @@ export function createDesiredStateLoader(deps: DesiredStateDeps): DesiredStateLo
     if (!p) {
       p = deps.loadOrgDocuments(org).then((docs) => ({
         docs,
-        plan: planFleet(docs, { stateDirFor: ({ org: o, name }) => deps.stateDirFor(o, name), defaultRuntimeVersion: deps.defaultRuntimeVersion, render: deps.render }),
+        plan: planFleet(docs, { stateDirFor: ({ org: o, name, target }) => deps.stateDirFor(o, name, target), defaultRuntimeVersion: deps.defaultRuntimeVersion, render: deps.render }),
       }));
       p.catch(() => cache.delete(org));
       cache.set(org, p);

@@ -277,7 +277,8 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
       env: desired.env,
       specHash: desired.specHash,
       ...(desired.effective.spec.resources ? { resources: desired.effective.spec.resources } : {}),
-      ...(desired.effective.target.kind === 'kubernetes' ? { kubernetes: kubernetesPlacement(desired.effective), ...(desired.effective.target.image ? { image: desired.effective.target.image } : {}) } : {}),
+      ...(desired.effective.target.image ? { image: desired.effective.target.image } : {}),
+      ...(desired.effective.target.kind === 'kubernetes' ? { kubernetes: kubernetesPlacement(desired.effective) } : {}),
     };
     const planDesired: PlanDesired = {
       desiredState: spec.desiredState,

@@ -202,10 +202,21 @@ describe('process driver with a real OpenClaw gateway', () => {
 runtimeConformance('process', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'clawplane-conf-'));
   const driver = createProcessDriver({ dataDir, runtimesDir: RUNTIMES_DIR, nodePath: NODE, skipChannels: true });
+  const others: ProcessDriver[] = [];
   return {
     driver,
+    crash: async (gid) => {
+      const { pid } = await driver.observe(gid);
+      if (pid) process.kill(pid, 'SIGKILL');
+    },
+    reopen: async () => {
+      const second = createProcessDriver({ dataDir, runtimesDir: RUNTIMES_DIR, nodePath: NODE, skipChannels: true });
+      others.push(second);
+      return second;
+    },
     cleanup: async () => {
       driver.close();
+      for (const d of others) d.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -19,6 +19,19 @@ export interface ConformanceContext {
   driver: RuntimeDriver;
   /** Called in afterAll: kill anything left. */
   cleanup?: () => Promise<void>;
+  /** Kill the running gateway from OUTSIDE the driver (a crash); enables the crash-detection step. */
+  crash?: (id: string) => Promise<void>;
+  /** A second driver instance over the same state (a control-plane restart); enables the re-adopt step. */
+  reopen?: () => Promise<RuntimeDriver>;
+}
+
+async function until(pred: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 export function randomTestPort(): number {
@@ -126,6 +139,42 @@ export function runtimeConformance(
       for await (const line of ctx.driver.logs(id, { tailLines: 50 })) lines.push(line);
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.length).toBeLessThanOrEqual(50);
+    });
+
+    it('restarts on a new spec (new start, restarts counter)', async () => {
+      const before = await ctx.driver.observe(id);
+      const env = { ...deployment.env, CLAWPLANE_RESTARTED_AT: new Date().toISOString() };
+      const next = { ...deployment, env, specHash: specHashOf({ ...deployment, env }) };
+      const obs = await ctx.driver.start(next);
+      expect(obs.phase).toBe('running');
+      expect(obs.specHash).toBe(next.specHash);
+      expect(obs.startedAt).not.toBe(before.startedAt);
+      expect(obs.restarts).toBe((before.restarts ?? 0) + 1);
+      deployment = next;
+    });
+
+    it('a new driver instance re-adopts the running gateway (no duplicate)', async (t) => {
+      if (!ctx.reopen) return t.skip();
+      const current = await ctx.driver.observe(id);
+      const second = await ctx.reopen();
+      const adopted = await second.observe(id);
+      expect(adopted).toMatchObject({ phase: 'running', specHash: current.specHash, startedAt: current.startedAt });
+      const again = await second.start(deployment);
+      expect(again.startedAt).toBe(current.startedAt);
+      expect((await second.observeAll()).filter((o) => o.id === id)).toHaveLength(1);
+    });
+
+    it('detects a crash (exited, not stopped) and reports it', async (t) => {
+      if (!ctx.crash) return t.skip();
+      const exits: string[] = [];
+      const off = ctx.driver.onExit?.((e) => exits.push(e.id));
+      try {
+        await ctx.crash(id);
+        await until(async () => (await ctx.driver.observe(id)).phase === 'exited', 20_000, 'phase exited');
+        if (off) await until(async () => exits.includes(id), 10_000, 'exit event');
+      } finally {
+        off?.();
+      }
     });
 
     it('stops gracefully and is observed stopped', async () => {

@@ -46,6 +46,15 @@ export interface GatewayStats {
   cpuPercent?: number;
   memoryBytes?: number;
   pids?: number;
+  /** Restarts of the gateway counted by the driver. */
+  restarts?: number;
+}
+
+/** Result of a diagnostic command run inside the gateway's environment (container exec). */
+export interface ExecResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
 }
 
 /** A gateway process/container ended (crash, kill, or stop). */
@@ -98,6 +107,8 @@ export interface RuntimeDriver {
   readConfig(id: string): Promise<string | undefined>;
   logs(id: string, opts?: LogOptions): AsyncIterable<string>;
   stats?(id: string): Promise<GatewayStats>;
+  /** Run a diagnostic command (argument array, e.g. ["openclaw", "--version"]) beside the gateway. */
+  execCommand?(id: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
   /** Where the gateway is reachable from the control plane. */
   endpoint(id: string, port: number): { host: string; port: number };
   /** State dir as the gateway sees it (rendered paths are rooted here). */

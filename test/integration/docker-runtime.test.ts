@@ -1,0 +1,171 @@
+// The docker RuntimeDriver with a REAL OpenClaw gateway container, against Docker Engine and against
+// Podman's Docker-compatible socket: the shared conformance suite plus docker-specific checks
+// (hardening, labels, secrets only in the env, exec, stats, foreign containers untouched).
+// Needs the engines (`bash .ci/container-runtimes.sh up`) and the image
+// (`clawplane runtime image build openclaw@2026.9.6 --engine all`); skips when no socket answers.
+// Run under the shared lock: flock /tmp/clawplane-heavy.lock node scripts/run.mjs vitest run test/integration/docker-runtime.test.ts
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDockerClient, pingEngine } from '../../src/runtimes/docker/docker-client.ts';
+import { type DockerDriver, createDockerDriver } from '../../src/runtimes/docker/docker-driver.ts';
+import { buildOpenClawImage } from '../../src/runtimes/docker/image-build.ts';
+import { minimalOpenClawDeployment, randomTestPort, runtimeConformance } from './runtime-conformance.ts';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const VERSION = '2026.9.6';
+const IMAGE = 'localhost/openclaw:{version}';
+const ENGINES = [
+  { name: 'Docker Engine', host: process.env.CLAWPLANE_DOCKER_HOST ?? 'unix:///var/run/docker.sock' },
+  { name: 'Podman socket', host: process.env.CLAWPLANE_PODMAN_HOST ?? 'unix:///run/podman/podman.sock' },
+];
+
+/** The image from the pinned npm install (no-op when an identical one is there). */
+async function ensureImage(docker: Docker): Promise<void> {
+  await buildOpenClawImage(docker, {
+    installDir: join(process.env.CLAWPLANE_RUNTIMES_DIR ?? join(REPO, '.tools', 'runtimes'), 'openclaw', VERSION),
+    version: VERSION, nodePath: process.execPath,
+  });
+}
+
+const ports = new Set<number>();
+function freshPort(): number {
+  for (;;) {
+    const p = randomTestPort();
+    if ([...ports].every((q) => Math.abs(q - p) >= 200)) {
+      ports.add(p);
+      return p;
+    }
+  }
+}
+
+for (const engine of ENGINES) {
+  const docker = createDockerClient(engine.host);
+  const up = await pingEngine(docker);
+  if (!up) {
+    describe.skip(`docker driver on ${engine.name}: SKIPPED, no engine answers at ${engine.host} (run bash .ci/container-runtimes.sh up)`, () => {
+      it('needs a container engine', () => undefined);
+    });
+    continue;
+  }
+
+  runtimeConformance(`docker (${engine.name})`, async () => {
+    await ensureImage(docker);
+    const dataDir = await mkdtemp(join(tmpdir(), 'clawplane-docker-conf-'));
+    const opts = { docker, host: engine.host, dataDir, image: IMAGE, skipChannels: true, pullMissing: false, graceMs: 10_000 };
+    const driver = createDockerDriver(opts);
+    const others: DockerDriver[] = [];
+    return {
+      driver,
+      crash: async (id) => {
+        // Outside the driver: the engine kills the container's processes.
+        const [c] = await docker.listContainers({ filters: { label: [`clawplane.dev/id=${id}`] } });
+        if (c) await docker.getContainer(c.Id).kill({ signal: 'SIGKILL' });
+      },
+      reopen: async () => {
+        const second = createDockerDriver(opts);
+        others.push(second);
+        return second;
+      },
+      cleanup: async () => {
+        driver.close();
+        for (const d of others) d.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  }, { version: VERSION, port: freshPort(), readyTimeoutMs: 120_000 });
+}
+
+const dockerEngine = ENGINES[0]!;
+const docker = createDockerClient(dockerEngine.host);
+describe.skipIf(!(await pingEngine(docker)))('docker driver specifics (Docker Engine)', () => {
+  let dataDir: string;
+  let driver: DockerDriver;
+  const id = `acme--gw-${randomBytes(3).toString('hex')}`;
+  const token = randomBytes(24).toString('hex');
+  const port = freshPort();
+  let foreign: Docker.Container | undefined;
+
+  beforeAll(async () => {
+    await ensureImage(docker);
+    dataDir = await mkdtemp(join(tmpdir(), 'clawplane-docker-'));
+    driver = createDockerDriver({ docker, host: dockerEngine.host, dataDir, image: IMAGE, skipChannels: true, pullMissing: false, graceMs: 10_000 });
+    // A container that is not ours, with a clashing-looking name and our id label: never touched.
+    foreign = await docker.createContainer({ name: `not-clawplane-${randomBytes(3).toString('hex')}`, Image: `localhost/openclaw:${VERSION}`, Cmd: ['--version'], Labels: { 'clawplane.dev/id': id }, HostConfig: { NetworkMode: 'host' } });
+  });
+
+  afterAll(async () => {
+    await driver.kill(id).catch(() => undefined);
+    await driver.remove(id, { archive: false }).catch(() => undefined);
+    driver.close();
+    await foreign?.remove({ force: true }).catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs a hardened container with ownership labels; secrets only in its env', async () => {
+    const d = minimalOpenClawDeployment({ id, port, version: VERSION, token, stateDir: driver.stateDirFor(id) });
+    const extra = { ...d, files: { ...d.files, 'workspaces/main/IDENTITY.md': '# Identity\n\nName: Main\n' }, resources: { memoryMiB: 1536, cpus: 1.5 } };
+    await driver.start(extra);
+    const [c] = await docker.listContainers({ filters: { label: [`clawplane.dev/id=${id}`, 'clawplane.dev/managed=true'] } });
+    expect(c).toBeDefined();
+    const info = await docker.getContainer(c!.Id).inspect();
+    const hc = info.HostConfig;
+    expect(hc.NetworkMode).toBe('host');
+    expect(hc.CapDrop).toEqual(['ALL']);
+    expect(hc.SecurityOpt).toContain('no-new-privileges');
+    expect(hc.Init).toBe(true);
+    expect(hc.ReadonlyRootfs).toBe(true);
+    expect(hc.PidsLimit).toBe(1024);
+    expect(hc.Memory).toBe(1536 * 1024 * 1024);
+    expect(hc.NanoCpus).toBe(1.5e9);
+    expect(info.Config.User).toBe('1000:1000');
+    expect(info.Config.Labels).toMatchObject({ 'clawplane.dev/managed': 'true', 'clawplane.dev/org': 'acme', 'clawplane.dev/gateway': id.split('--')[1], 'clawplane.dev/spec-hash': d.specHash });
+    expect(JSON.stringify(info.Config.Labels)).not.toContain(token);
+    const cfgMount = info.Mounts.find((m) => m.Destination === '/etc/openclaw');
+    expect(cfgMount?.RW).toBe(false);
+    expect(info.Mounts.find((m) => m.Destination === '/home/node/.openclaw')?.Type).toBe('volume');
+    expect(info.Config.Env).toContain(`OPENCLAW_GATEWAY_TOKEN=${token}`);
+    // Readiness is covered by the conformance suite above; these checks only need it running.
+    expect((await driver.observe(id)).phase).toBe('running');
+  });
+
+  it('exec runs openclaw inside; rendered workspace files land in the state volume', async () => {
+    const v = await driver.execCommand(id, ['openclaw', '--version']);
+    expect(v.exitCode).toBe(0);
+    expect(v.stdout).toContain(VERSION);
+    const f = await driver.execCommand(id, ['cat', '/home/node/.openclaw/workspaces/main/IDENTITY.md']);
+    expect(f.stdout).toContain('Name: Main');
+    const w = await driver.execCommand(id, ['sh', '-c', 'touch /etc/openclaw/x 2>&1; touch /usr/x 2>&1; id -u']);
+    expect(w.stdout).toMatch(/Read-only file system[\s\S]*Read-only file system[\s\S]*1000/);
+  });
+
+  it('stats report CPU, memory, pids and restarts', async () => {
+    const s = await driver.stats(id);
+    expect(s.memoryBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(s.pids).toBeGreaterThanOrEqual(1);
+    expect(s.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(s.restarts).toBe(0);
+  });
+
+  it('follows logs until aborted', async () => {
+    const ac = new AbortController();
+    const lines: string[] = [];
+    const t = setTimeout(() => ac.abort(), 1500);
+    for await (const l of driver.logs(id, { tailLines: 5, follow: true, signal: ac.signal })) lines.push(l);
+    clearTimeout(t);
+    expect(lines.length).toBeGreaterThan(0);
+  });
+
+  it('never lists or touches containers it does not own; remove archives the state volume', async () => {
+    expect((await driver.observeAll()).map((o) => o.id)).toEqual([id]);
+    const { archive } = await driver.remove(id, { archive: true });
+    expect((await stat(archive!)).size).toBeGreaterThan(0);
+    expect((await foreign!.inspect()).Id).toBeTruthy();
+    expect(await docker.listContainers({ all: true, filters: { label: ['clawplane.dev/managed=true', `clawplane.dev/id=${id}`] } })).toEqual([]);
+    expect((await docker.listVolumes({ filters: { label: [`clawplane.dev/id=${id}`] } })).Volumes ?? []).toEqual([]);
+  });
+});
