@@ -6,6 +6,7 @@
 // secrets). State lives on the named volume clawplane-<owner>-<id>-state. Containers and volumes
 // carry ownership labels (clawplane.dev/managed, owner, org, gateway, id, spec-hash): a new driver
 // instance with the same data dir re-adopts them, and containers of anyone else are never touched.
+import { createKeyedLock } from '../../core/keyed-lock.ts';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -116,7 +117,8 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
   const log = options.log;
   const graceMs = options.graceMs ?? 20_000;
   const where = options.host ?? 'the docker engine';
-  const locks = new Map<string, Promise<unknown>>();
+  /** Serialize operations per gateway id. */
+  const withLock = createKeyedLock();
   const exitListeners = new Set<(e: GatewayExitEvent) => void>();
   let owner: string | undefined = options.owner;
   let engine: Promise<{ podman: boolean }> | undefined;
@@ -156,15 +158,6 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
       },
     );
     return engine;
-  }
-
-  function withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = locks.get(id) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    locks.set(id, tail);
-    void tail.then(() => { if (locks.get(id) === tail) locks.delete(id); });
-    return next;
   }
 
   async function readRecord(id: string): Promise<DockerRecord> {

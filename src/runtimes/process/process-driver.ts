@@ -5,6 +5,7 @@
 // is its environment: /proc/<pid>/environ must carry OPENCLAW_STATE_DIR=<our state dir>, so a
 // recycled pid is never mistaken for our gateway and a new driver instance re-adopts gateways
 // started by an earlier one instead of starting duplicates.
+import { createKeyedLock } from '../../core/keyed-lock.ts';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -142,7 +143,8 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
     maxFiles: options.logRotation?.maxFiles ?? DEFAULT_LOG_ROTATION.maxFiles,
   };
   const exitListeners = new Set<(e: GatewayExitEvent) => void>();
-  const locks = new Map<string, Promise<unknown>>();
+  /** Serialize operations per gateway id. */
+  const withLock = createKeyedLock();
   /** Exits seen by this instance, by pid (the record write is queued behind the id lock). */
   const seenExits = new Map<number, GatewayExitEvent>();
 
@@ -155,16 +157,6 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
       root, home: join(root, 'home'), state, logs,
       logFile: join(logs, 'gateway.log'), record: join(root, 'gateway.json'), config: join(state, CONFIG_FILE),
     };
-  }
-
-  /** Serialize operations per gateway id. */
-  function withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = locks.get(id) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    locks.set(id, tail);
-    void tail.then(() => { if (locks.get(id) === tail) locks.delete(id); });
-    return next;
   }
 
   async function ensureDirs(p: GatewayPaths): Promise<void> {
