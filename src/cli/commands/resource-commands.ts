@@ -5,6 +5,7 @@ import { type Kind, kindFromName, kinds } from '../../core/resources.ts';
 import { type Client } from '../client.ts';
 import { type Format, age, formatTable, formatValue } from '../output.ts';
 import { resolveOrg } from '../org.ts';
+import { changeEvents } from '../change-events.ts';
 import type { CliContext } from '../cli-context.ts';
 
 interface Res {
@@ -177,30 +178,18 @@ export function registerResourceCommands(program: Command, ctx: CliContext): voi
       ctx.single = Boolean(t.name);
       printList(ctx, t.kind, await fetchAll(), o.output);
       if (!o.watch) return;
-      const res = await client.raw('GET', `/v1/events?org=${encodeURIComponent(org)}`);
-      const decoder = new TextDecoder();
-      let buf = '';
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let idx: number;
-        while ((idx = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, idx);
-          buf = buf.slice(idx + 2);
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (!block.includes('event: change') || !data) continue;
-          const e = JSON.parse(data) as { kind: string; name: string; type: string };
-          if (e.kind !== t.kind || (t.name && e.name !== t.name)) continue;
-          if (e.type === 'DELETED') {
-            ctx.out(`${t.kind.toLowerCase()}/${e.name} deleted`);
-            continue;
-          }
-          try {
-            const r = await client.json<Res>('GET', `/v1/orgs/${org}/${plural}/${encodeURIComponent(e.name)}`);
-            const { row } = columns(t.kind, o.output === 'wide');
-            ctx.out(o.output === 'json' || o.output === 'yaml' ? formatValue(r, o.output) : row(r).join('   '));
-          } catch {
-            // gone meanwhile
-          }
+      for await (const e of changeEvents(client, org)) {
+        if (e.kind !== t.kind || (t.name && e.name !== t.name)) continue;
+        if (e.type === 'DELETED') {
+          ctx.out(`${t.kind.toLowerCase()}/${e.name} deleted`);
+          continue;
+        }
+        try {
+          const r = await client.json<Res>('GET', `/v1/orgs/${org}/${plural}/${encodeURIComponent(e.name)}`);
+          const { row } = columns(t.kind, o.output === 'wide');
+          ctx.out(o.output === 'json' || o.output === 'yaml' ? formatValue(r, o.output) : row(r).join('   '));
+        } catch {
+          // gone meanwhile
         }
       }
     });

@@ -5,6 +5,7 @@ import type { Client } from '../client.ts';
 import type { CliContext } from '../cli-context.ts';
 import { age, formatTable, formatValue } from '../output.ts';
 import { resolveOrg } from '../org.ts';
+import { changeEvents, type ChangeEvent } from '../change-events.ts';
 
 interface Entry { name: string; wave: number; from: number; fromVersion: string; toVersion: string; state: string; revision?: number; message?: string; backup?: string; hold?: number }
 interface RolloutView {
@@ -56,21 +57,9 @@ export function renderRollout(r: RolloutView): string {
   return lines.join('\n');
 }
 
-async function watchEvents(client: Client, org: string, onEvent: (e: { kind: string; name: string; reason?: string; message?: string; time: string }) => void, signal: AbortSignal): Promise<void> {
-  const res = await client.raw('GET', `/v1/events?org=${encodeURIComponent(org)}`, undefined, signal);
-  const decoder = new TextDecoder();
-  let buf = '';
+async function watchEvents(client: Client, org: string, onEvent: (e: ChangeEvent) => void, signal: AbortSignal): Promise<void> {
   try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += decoder.decode(chunk, { stream: true });
-      let idx: number;
-      while ((idx = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, idx);
-        buf = buf.slice(idx + 2);
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (block.includes('event: change') && data) onEvent(JSON.parse(data) as { kind: string; name: string; time: string });
-      }
-    }
+    for await (const e of changeEvents(client, org, signal)) onEvent(e);
   } catch {
     // aborted
   }
