@@ -6,6 +6,7 @@ import { AppError } from '../app/app-error.ts';
 import type { Issue } from '../core/issues.ts';
 import type { TokenScope } from '../core/scopes.ts';
 import { authenticateRequest } from './request-auth.ts';
+import type { ApiMetrics } from './metrics.ts';
 import type { AgentPolicyExplainer, GatewayExplainer, OrgPlanner } from '../app/plan-commands.ts';
 
 export interface ApiServices {
@@ -17,6 +18,8 @@ export interface ApiServices {
   version: string;
   /** The externally visible base URL (CLAWPLANE_PUBLIC_URL): https here turns on Secure cookies and HSTS. */
   publicUrl?: string;
+  /** Prometheus registry and HTTP middleware (created by createApi when absent). */
+  metrics?: ApiMetrics;
 }
 
 /** admin = global admin (org "*"); org-admin = admin of the organization in the path; audit = viewer+ or auditor. */

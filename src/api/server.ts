@@ -10,6 +10,7 @@ import { type ApiServices, type RouteDef, actorOf } from './api-context.ts';
 import { errorResponse, toErrorResponse } from './http-errors.ts';
 import { buildOpenApi } from './openapi.ts';
 import { mountDashboard } from './dashboard.ts';
+import { createApiMetrics } from './metrics.ts';
 import { enforceRouteScope } from './route-scope.ts';
 import { identityRoutes } from './routes/identity-routes.ts';
 import { deviceRoutes } from './routes/device-routes.ts';
@@ -33,8 +34,10 @@ function docsPage(): string {
 <script src="/docs/assets/init.js"></script></body></html>`;
 }
 
-export function createApi(services: ApiServices, log: Logger): Hono {
+export function createApi(given: ApiServices, log: Logger): Hono {
+  const services: ApiServices = { ...given, metrics: given.metrics ?? createApiMetrics() };
   const app = new Hono();
+  app.use('*', services.metrics!.middleware);
   const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const openapi = buildOpenApi(apiRoutes, services.version);
 

@@ -2,6 +2,7 @@
 import type { Issue } from '../core/issues.ts';
 import type { FleetDocument } from '../core/fleet-file.ts';
 import type { DeviceAction, DeviceList } from '../core/ports/devices.ts';
+import type { GatewayStats } from '../core/ports/runtime.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { EventBus } from './event-bus.ts';
 import type { IdentityOptions } from './identity-options.ts';
@@ -82,6 +83,10 @@ export interface GatewayRuntimeOps {
   /** Stop the gateway and remove its runtime state, archiving it; returns where the archive is. */
   destroy(org: string, name: string): Promise<{ archive?: string }>;
   logs(org: string, name: string, opts: { tailLines?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+  /** CPU / memory / pids of the running gateway, asked of its driver now (undefined: the driver cannot tell). */
+  stats?(org: string, name: string): Promise<GatewayStats | undefined>;
+  /** The background sampler's last figures for the gateway (no I/O; undefined when not running or not sampled yet). */
+  sampledStats?(org: string, name: string): { stats: GatewayStats; at: string } | undefined;
   /** Archive and remove an agent's workspace and agent dir on its gateway; returns the archive path. */
   archiveAgent(org: string, gateway: string, agentId: string): Promise<string | undefined>;
   /**

@@ -19,6 +19,7 @@ import { type GatewayController, createGatewayController } from '../reconciler/c
 import { GATEWAY_TOKEN_ENV, createDesiredStateLoader, type DesiredStateLoader } from '../reconciler/desired-state.ts';
 import { deploymentId } from '../reconciler/gateway-key.ts';
 import { type DesiredGateway, reconcileGateway } from '../reconciler/reconcile-gateway.ts';
+import { createStatsSampler } from '../reconciler/stats-sampler.ts';
 import { applyPinnedRevision, pinnedRevisionOf, planRevision } from '../reconciler/revisions.ts';
 import { createEnvSecretsProvider } from '../secrets/env-provider.ts';
 import { createFileSecretsProvider } from '../secrets/file-provider.ts';
@@ -197,6 +198,14 @@ export function createGatewayRuntime(opts: {
     },
     clock,
   };
+  // CPU / memory figures for the metrics endpoint, sampled in the background (0 turns it off).
+  const statsIntervalMs = Number(env.CLAWPLANE_STATS_INTERVAL_MS ?? 30_000);
+  const sampler = createStatsSampler({
+    driver,
+    intervalMs: Number.isFinite(statsIntervalMs) && statsIntervalMs >= 0 ? statsIntervalMs : 30_000,
+    now: deps.now,
+    onError: (id, err) => log.debug({ id, err: String(err) }, 'stats sample failed'),
+  });
   const controller = createGatewayController({
     reconcile: (key, signal) => reconcileGateway(key, reconcileDeps, signal),
     listGateways: async () =>
@@ -283,6 +292,8 @@ export function createGatewayRuntime(opts: {
         return mine.length > 0 ? { archive: join(dir, mine[mine.length - 1]!) } : {};
       },
       logs: (org, name, o) => driver.logs(deploymentId(org, name), o),
+      stats: (org, name) => driver.stats(deploymentId(org, name)),
+      sampledStats: (org, name) => sampler.get(deploymentId(org, name)),
       rotateGatewayToken: async (org, name) => {
         const secret = tokenSecretName(name);
         await local.set(org, secret, generateToken());
@@ -332,9 +343,11 @@ export function createGatewayRuntime(opts: {
     start: () => {
       controller.start();
       startInventory();
+      sampler.start();
     },
     close: async () => {
       clearInterval(inventoryTimer);
+      sampler.stop();
       await controller.stop();
       drivers.close();
     },

@@ -17,6 +17,7 @@ export interface RoutingDriver extends RuntimeDriver {
   /** The driver of a target, when one is available. */
   driverFor(target: TargetKind): RuntimeDriver | undefined;
   archivePaths(id: string, relPaths: string[], label: string): Promise<string | undefined>;
+  stats(id: string): Promise<GatewayStats>;
   onExit(listener: (event: GatewayExitEvent) => void): () => void;
 }
 

@@ -54,7 +54,7 @@ describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => 
 
   const { get, pidOf, ready } = gatewayView(() => server, () => dir, 'e2e', 'gw1');
   const start = async (): Promise<void> => {
-    server = await startServerProcess(dir, { env: { CLAWPLANE_RUNTIMES_DIR: RUNTIMES_DIR }, ...(server ? { token: server.token } : {}) });
+    server = await startServerProcess(dir, { env: { CLAWPLANE_RUNTIMES_DIR: RUNTIMES_DIR, CLAWPLANE_STATS_INTERVAL_MS: '1000' }, ...(server ? { token: server.token } : {}) });
     env = { CLAWPLANE_URL: server.url, CLAWPLANE_TOKEN: server.token };
   };
 
@@ -126,6 +126,28 @@ describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => 
     expect(pidOf()).not.toBe(pid);
     const audit = await runCli(['audit', 'list', '--target', 'Gateway/gw1'], env);
     expect(audit.stdout).toContain('gateway.crash-restart');
+  });
+
+  it('reports real CPU / memory / restarts through `top` and the Prometheus endpoint', async () => {
+    const live = await runCli(['top', 'gateway/gw1', '-o', 'json'], env);
+    expect(live.code, live.stderr).toBe(0);
+    const row = JSON.parse(live.stdout) as { phase: string; ready: boolean; restarts: number; stats?: { memoryBytes?: number; pids?: number; cpuPercent?: number } };
+    expect(row).toMatchObject({ phase: 'running', ready: true, restarts: 1 });
+    // A real OpenClaw gateway: well over 50 MiB resident, at least one process.
+    expect(row.stats?.memoryBytes).toBeGreaterThan(50 * 1024 * 1024);
+    expect(row.stats?.pids).toBeGreaterThanOrEqual(1);
+    // The background sampler (every second here) feeds `top` without a target and /metrics.
+    const scrape = async () => (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
+    const text = await waitFor('sampled figures in /metrics', 30_000, async () => {
+      const t = await scrape();
+      return /clawplane_gateway_memory_bytes\{org="e2e",gateway="gw1",target="process"\} \d{8,}/.test(t) ? t : undefined;
+    });
+    expect(text).toMatch(/clawplane_gateway_ready\{org="e2e",gateway="gw1",target="process"\} 1/);
+    expect(text).toMatch(/clawplane_gateway_restarts\{org="e2e",gateway="gw1"\} 1/);
+    expect(text).toMatch(/clawplane_gateways\{org="e2e",phase="running"\} 1/);
+    expect(text).not.toContain(gatewayToken);
+    const table = await runCli(['top'], env);
+    expect(table.stdout).toMatch(/gw1\s+process\s+running\s+true\s+[\d.]+\s+\d+Mi\s+\d+\s+1/);
   });
 
   it('re-adopts the running gateway after the control plane is killed, without a duplicate', async () => {

@@ -56,6 +56,7 @@ const includes: Record<string, string[]> = {
 };
 /** The token scope each route needs. */
 function scopeNeeded(r: RouteDef): string | undefined {
+  if (r.scope !== undefined) return r.scope === 'none' ? undefined : r.scope;
   if (r.method === 'put' && r.path === '/v1/auth/password') return 'admin';
   if (r.permission === 'public' || r.permission === 'authenticated') return undefined;
   if (r.permission === 'audit') return 'audit:read';

@@ -15,6 +15,7 @@ function secretInput(body: unknown): SecretWriteInput {
   if (extra.length > 0) throw new AppError('invalid', `unknown field(s) ${extra.join(', ')}; expected value, generate, gateway, agent`);
   return body as SecretWriteInput;
 }
+import { fleetMetrics, gatewayStats } from '../../app/metrics-commands.ts';
 import { explainAgentPolicyCmd, explainGateway, gatewayLogs, planOrganization } from '../../app/plan-commands.ts';
 import { type RouteDef, actorOf, jsonBody, param, parseLabelSelector } from '../api-context.ts';
 
@@ -49,6 +50,21 @@ export const opsRoutes: RouteDef[] = [
   {
     method: 'get', path: '/v1/orgs/:org/audit-verify', summary: 'Verify the audit hash chain', tag: 'audit', permission: 'audit',
     handler: async (c, s) => c.json(await verifyAudit(s.deps, await actorOf(c, s), param(c, 'org'))),
+  },
+  {
+    method: 'get', path: '/metrics', summary: 'Prometheus metrics: fleet series of the organizations the caller reads; HTTP and process series for global readers', tag: 'metrics', permission: 'authenticated', scope: 'read',
+    handler: async (c, s) => {
+      const text = await s.metrics!.render(await fleetMetrics(s.deps, await actorOf(c, s)));
+      return c.body(text, 200, { 'content-type': s.metrics!.contentType });
+    },
+  },
+  {
+    method: 'get', path: '/v1/orgs/:org/gateway-stats', summary: "Every gateway's phase, readiness, restarts and last sampled CPU / memory / pids", tag: 'gateways', permission: 'read',
+    handler: async (c, s) => c.json({ items: (await fleetMetrics(s.deps, await actorOf(c, s), { org: param(c, 'org') })).gateways }),
+  },
+  {
+    method: 'get', path: '/v1/orgs/:org/gateways/:name/stats', summary: 'CPU, memory, pids and restarts of one gateway, asked of its runtime now', tag: 'gateways', permission: 'read',
+    handler: async (c, s) => c.json(await gatewayStats(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'))),
   },
   {
     method: 'post', path: '/v1/orgs/:org/gateways/:name/:action', summary: 'start | stop | restart | kill | destroy one gateway', tag: 'gateways', permission: 'write',

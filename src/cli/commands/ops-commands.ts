@@ -8,6 +8,15 @@ import { formatTable, formatValue } from '../output.ts';
 import { resolveOrg } from '../org.ts';
 import { parseTarget } from './resource-commands.ts';
 
+interface TopRow {
+  name: string;
+  target: string;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  stats?: { cpuPercent?: number; memoryBytes?: number; pids?: number };
+}
+
 interface Outcome { gateway: string; action: string; ok: boolean; result: string; archive?: string }
 
 export function registerOpsCommands(program: Command, ctx: CliContext): void {
@@ -103,6 +112,30 @@ export function registerOpsCommands(program: Command, ctx: CliContext): void {
       const res = await client.raw('GET', `/v1/orgs/${org}/gateways/${encodeURIComponent(t.name)}/logs?tail=${encodeURIComponent(o.tail)}${o.follow ? '&follow=true' : ''}`);
       const decoder = new TextDecoder();
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) process.stdout.write(decoder.decode(chunk, { stream: true }));
+    });
+
+  program
+    .command('top [target]')
+    .description('CPU, memory, pids, restarts and readiness: top (every gateway, last background sample) or top gateway/NAME (asked now)')
+    .option('-o, --output <format>', 'table | json | yaml', 'table')
+    .action(async (target: string | undefined, o: { output: 'table' | 'json' | 'yaml' }) => {
+      const client = await ctx.client();
+      const org = await resolveOrg(client, ctx.org());
+      let rows: TopRow[];
+      if (target) {
+        const t = parseTarget(target);
+        if (t.kind !== 'Gateway' || !t.name) throw new Error('top works on gateway/NAME (or no target for every gateway)');
+        rows = [await client.json<TopRow>('GET', `/v1/orgs/${org}/gateways/${encodeURIComponent(t.name)}/stats`)];
+      } else {
+        rows = (await client.json<{ items: TopRow[] }>('GET', `/v1/orgs/${org}/gateway-stats`)).items;
+      }
+      if (o.output !== 'table') return ctx.out(formatValue(target ? rows[0] : rows, o.output));
+      const mib = (b?: number) => (b === undefined ? '-' : `${(b / 1024 / 1024).toFixed(0)}Mi`);
+      ctx.out(formatTable(['NAME', 'TARGET', 'PHASE', 'READY', 'CPU%', 'MEMORY', 'PIDS', 'RESTARTS'], rows.map((r) => [
+        r.name, r.target, r.phase, r.ready ? 'true' : 'false',
+        r.stats?.cpuPercent === undefined ? '-' : r.stats.cpuPercent.toFixed(1), mib(r.stats?.memoryBytes),
+        r.stats?.pids === undefined ? '-' : String(r.stats.pids), String(r.restarts),
+      ])));
     });
 
   program
