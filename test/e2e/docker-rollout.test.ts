@@ -1,5 +1,5 @@
 // Rollouts on the DOCKER target end to end, through the real CLI and a real control plane: two
-// docker gateways on 2026.9.5 → a canary runtime upgrade to 2026.9.6 (approval, pre-upgrade backups
+// docker gateways on 2026.9.5 → a rolling runtime upgrade to 2026.9.6 (approval, pre-upgrade backups
 // made inside the containers onto the host, doctor gate) → Succeeded with the containers recreated
 // on the 2026.9.6 image → a downgrade back to 2026.9.5 with `--restore-backup` (state volumes
 // restored from the archives by a one-shot container; 2026.9.5 refuses 2026.9.6's state) →
@@ -89,9 +89,10 @@ describe.skipIf(skipReason !== '')(`rollouts on the docker target end to end${sk
     await rm(dir, { recursive: true, force: true });
   });
 
-  it(`upgrades ${FROM} → ${TO} canary-first: backups on the host, doctor gate, containers on the new image`, async () => {
+  it(`upgrades ${FROM} → ${TO} (rolling): backups on the host, doctor gate, containers on the new image`, async () => {
     expect((await gatewayContainers()).map((c) => c.image)).toEqual([`localhost/openclaw:${FROM}`, `localhost/openclaw:${FROM}`]);
-    const started = await runCli(['rollout', 'start', 'up', '--runtime-version', TO, '-l', 'tier=web', '--strategy', 'canary', '--canary', '1', '--wave-size', '1', '--doctor', 'error'], env);
+    // Rolling, both in one wave (a canary's sequential waves would double the time; canary ordering is covered by test/e2e/rollouts.test.ts).
+    const started = await runCli(['rollout', 'start', 'up', '--runtime-version', TO, '-l', 'tier=web', '--strategy', 'rolling', '--max-unavailable', '2', '--doctor', 'error'], env);
     expect(started.code, started.stderr).toBe(0);
     expect(started.stdout).toContain('AwaitingApproval');
     const approved = await runCli(['rollout', 'approve', 'up'], env);

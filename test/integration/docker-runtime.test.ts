@@ -190,6 +190,20 @@ describe.skipIf(!(await pingEngine(docker)))('docker driver specifics (Docker En
     }
   });
 
+  it('exec is killed at its timeout, in the container and in a one-shot container', async () => {
+    const env = { OPENCLAW_GATEWAY_TOKEN: token };
+    const r = await driver.exec(id, { runtime: { kind: 'openclaw', version: VERSION }, args: ['doctor', '--json'], env, timeoutMs: 300 });
+    expect(r).toMatchObject({ code: null, timedOut: true });
+    await new Promise((res) => setTimeout(res, 500));
+    const ps = await driver.execCommand(id, ['ps', '-o', 'args']);
+    expect(ps.stdout).not.toContain('doctor');
+    if (await imageExists(docker, `localhost/openclaw:${OLD_VERSION}`)) {
+      const t = await driver.exec(id, { runtime: { kind: 'openclaw', version: OLD_VERSION }, args: ['doctor', '--json'], env, timeoutMs: 300 });
+      expect(t).toMatchObject({ code: null, timedOut: true });
+      expect(await docker.listContainers({ all: true, filters: { label: [`clawplane.dev/task-of=${id}`] } })).toEqual([]);
+    }
+  });
+
   it('backs up into the host backup dir and restores the state volume from the archive', async () => {
     const env = { OPENCLAW_GATEWAY_TOKEN: token };
     const dir = await driver.backupDir(id);
