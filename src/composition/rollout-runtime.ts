@@ -39,6 +39,11 @@ export function fingerprintWith(planning: Planning): (org: string, docs: FleetDo
   };
 }
 
+/** Container targets: the gateway's image template, so exec runs the image the gateway runs. */
+function imageOf(d: DesiredGateway): { image?: string } {
+  return d.effective.target.image ? { image: d.effective.target.image } : {};
+}
+
 export function createRolloutRuntime(opts: {
   deps: AppDeps;
   driver: RuntimeDriver;
@@ -74,7 +79,7 @@ export function createRolloutRuntime(opts: {
         if (gates.doctor !== 'off') {
           if (!driver.exec) results.push({ gate: 'doctor', ok: false, message: `the ${driver.target} driver cannot run the runtime's CLI` });
           else {
-            const r = await driver.exec(id, { runtime: d.effective.runtime, args: DOCTOR_ARGS, env: d.env, timeoutMs: DOCTOR_TIMEOUT_MS });
+            const r = await driver.exec(id, { runtime: d.effective.runtime, ...imageOf(d), args: DOCTOR_ARGS, env: d.env, timeoutMs: DOCTOR_TIMEOUT_MS });
             results.push(r.timedOut ? { gate: 'doctor', ok: false, message: `openclaw doctor did not finish within ${DOCTOR_TIMEOUT_MS / 1000}s` } : doctorGate(parseDoctor(r.stdout), gates.doctor));
           }
         }
@@ -85,7 +90,7 @@ export function createRolloutRuntime(opts: {
         const d = await desiredOf(org, gateway);
         const id = deploymentId(org, gateway);
         const dir = await driver.backupDir(id);
-        const r = await driver.exec(id, { runtime: { kind: d.effective.runtime.kind, version }, args: backupArgs(dir), env: d.env, timeoutMs: BACKUP_TIMEOUT_MS });
+        const r = await driver.exec(id, { runtime: { kind: d.effective.runtime.kind, version }, ...imageOf(d), args: backupArgs(dir), env: d.env, timeoutMs: BACKUP_TIMEOUT_MS });
         return parseBackup(r.stdout, r.code, r.stderr);
       },
       restore: async (org, gateway, backup) => {

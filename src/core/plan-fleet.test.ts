@@ -89,6 +89,15 @@ describe('preflight catches what must not reach a gateway', () => {
     expect(c).toContain('shared_state_dir Gateway/support-gw');
     expect(c).toContain('port_overlap Gateway/support-gw');
   });
+  it('docker gateways each have their own state volume: the same container path is no conflict', () => {
+    const ds = docs();
+    for (const g of ['support-gw', 'alice-gw']) {
+      const spec = find(ds, 'Gateway', g).spec as { paths?: unknown; target?: unknown };
+      spec.target = { kind: 'docker' };
+      spec.paths = { stateDir: '/home/node/.openclaw' };
+    }
+    expect(codes(ds).filter((c) => c.startsWith('shared_'))).toEqual([]);
+  });
   it('routing conflicts, unrouted accounts and implicit default routes', () => {
     const ds = docs();
     ds.push(doc('Binding', 'dup', { agent: 'helpdesk', match: { channel: 'telegram', accountId: 'supportbot', peer: { kind: 'group', id: '-100200300' } } }, { gateway: 'support-gw' }));

@@ -22,14 +22,23 @@ function hostOf(g: EffectiveGateway): string {
   return g.target.kind === 'kubernetes' ? `k8s:${g.org}/${g.name}` : 'local';
 }
 
+/**
+ * Filesystem a gateway's state dir, workspaces and agentDirs live in: process gateways share the
+ * host's; a docker or kubernetes gateway has its own (a state volume per container, ADR 0008), so
+ * two of them may both use /home/node/.openclaw.
+ */
+function pathSpaceOf(g: EffectiveGateway): string {
+  return g.target.kind === 'process' ? 'local' : `${g.target.kind}:${g.org}/${g.name}`;
+}
+
 /** Unique state dir / config path / workspaces / agentDirs, and ports spaced ≥120 on one host. */
 export function checkIsolation(gateways: readonly EffectiveGateway[]): Issue[] {
   const issues: Issue[] = [];
-  const sorted = [...gateways].sort((a, b) => a.stateDir.localeCompare(b.stateDir));
+  const sorted = [...gateways].sort((a, b) => pathSpaceOf(a).localeCompare(pathSpaceOf(b)) || a.stateDir.localeCompare(b.stateDir));
   for (let i = 0; i + 1 < sorted.length; i++) {
     const a = sorted[i];
     const b = sorted[i + 1];
-    if (!a || !b || hostOf(a) !== hostOf(b)) continue;
+    if (!a || !b || pathSpaceOf(a) !== pathSpaceOf(b)) continue;
     if (isUnder(b.stateDir, a.stateDir)) {
       issues.push(err('shared_state_dir', `Gateway/${b.name}`, 'spec.paths.stateDir',
         a.stateDir === b.stateDir ? `state dir ${b.stateDir} is also used by Gateway/${a.name}` : `state dir ${b.stateDir} is inside the state dir of Gateway/${a.name}`,
@@ -39,13 +48,14 @@ export function checkIsolation(gateways: readonly EffectiveGateway[]): Issue[] {
   const paths = new Map<string, string>();
   const claim = (path: string, owner: string, resource: string, field: string, what: string): void => {
     const prev = paths.get(path);
-    if (prev && prev !== owner) issues.push(err(`shared_${what}`, resource, field, `${what.replace('_', ' ')} ${path} is also used by ${prev}`, 'every agent needs its own workspace and agentDir; set a unique agentId'));
+    if (prev && prev !== owner) issues.push(err(`shared_${what}`, resource, field, `${what.replace('_', ' ')} ${path.slice(path.indexOf('\0') + 1)} is also used by ${prev}`, 'every agent needs its own workspace and agentDir; set a unique agentId'));
     else paths.set(path, owner);
   };
   for (const g of gateways) {
+    const space = pathSpaceOf(g);
     for (const a of g.agents) {
-      claim(a.workspace, `Agent/${a.name}`, `Agent/${a.name}`, 'spec.agentId', 'workspace');
-      claim(a.agentDir, `Agent/${a.name}`, `Agent/${a.name}`, 'spec.agentId', 'agent_dir');
+      claim(`${space}\0${a.workspace}`, `Agent/${a.name}`, `Agent/${a.name}`, 'spec.agentId', 'workspace');
+      claim(`${space}\0${a.agentDir}`, `Agent/${a.name}`, `Agent/${a.name}`, 'spec.agentId', 'agent_dir');
     }
     const ids = new Map<string, string>();
     for (const a of g.agents) {

@@ -18,6 +18,7 @@ import { minimalOpenClawDeployment, randomTestPort, runtimeConformance } from '.
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const VERSION = '2026.9.6';
+const OLD_VERSION = '2026.9.5';
 const IMAGE = 'localhost/openclaw:{version}';
 const ENGINES = [
   { name: 'Docker Engine', host: process.env.CLAWPLANE_DOCKER_HOST ?? 'unix:///var/run/docker.sock' },
@@ -30,6 +31,10 @@ async function ensureImage(docker: Docker): Promise<void> {
     installDir: join(process.env.CLAWPLANE_RUNTIMES_DIR ?? join(REPO, '.tools', 'runtimes'), 'openclaw', VERSION),
     version: VERSION, nodePath: process.execPath,
   });
+}
+
+async function imageExists(docker: Docker, image: string): Promise<boolean> {
+  return docker.getImage(image).inspect().then(() => true, () => false);
 }
 
 const ports = new Set<number>();
@@ -166,6 +171,63 @@ describe.skipIf(!(await pingEngine(docker)))('docker driver specifics (Docker En
     expect(lines.length).toBeGreaterThan(0);
     // The follow stream ended because of the abort, not the safety timer.
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('exec runs the runtime CLI inside the running container, or in a one-shot container of another version', async () => {
+    const env = { OPENCLAW_GATEWAY_TOKEN: token };
+    const inside = await driver.exec(id, { runtime: { kind: 'openclaw', version: VERSION }, args: ['--version'], env, timeoutMs: 60_000 });
+    expect(inside, inside.stderr).toMatchObject({ code: 0, timedOut: false });
+    expect(inside.stdout).toContain(VERSION);
+    const doctor = await driver.exec(id, { runtime: { kind: 'openclaw', version: VERSION }, args: ['doctor', '--json'], env, timeoutMs: 90_000 });
+    expect(doctor.stdout).toContain('"findings"');
+    if (await imageExists(docker, `localhost/openclaw:${OLD_VERSION}`)) {
+      const other = await driver.exec(id, { runtime: { kind: 'openclaw', version: OLD_VERSION }, args: ['--version'], env, timeoutMs: 60_000 });
+      expect(other, other.stderr).toMatchObject({ code: 0, timedOut: false });
+      expect(other.stdout).toContain(OLD_VERSION);
+      // The one-shot container is gone; the gateway kept running.
+      expect(await docker.listContainers({ all: true, filters: { label: [`clawplane.dev/task-of=${id}`] } })).toEqual([]);
+      expect((await driver.observe(id)).phase).toBe('running');
+    }
+  });
+
+  it('exec is killed at its timeout, in the container and in a one-shot container', async () => {
+    const env = { OPENCLAW_GATEWAY_TOKEN: token };
+    const r = await driver.exec(id, { runtime: { kind: 'openclaw', version: VERSION }, args: ['doctor', '--json'], env, timeoutMs: 300 });
+    expect(r).toMatchObject({ code: null, timedOut: true });
+    await new Promise((res) => setTimeout(res, 500));
+    const ps = await driver.execCommand(id, ['ps', '-o', 'args']);
+    expect(ps.stdout).not.toContain('doctor');
+    if (await imageExists(docker, `localhost/openclaw:${OLD_VERSION}`)) {
+      const t = await driver.exec(id, { runtime: { kind: 'openclaw', version: OLD_VERSION }, args: ['doctor', '--json'], env, timeoutMs: 300 });
+      expect(t).toMatchObject({ code: null, timedOut: true });
+      expect(await docker.listContainers({ all: true, filters: { label: [`clawplane.dev/task-of=${id}`] } })).toEqual([]);
+    }
+  });
+
+  it('backs up into the host backup dir and restores the state volume from the archive', async () => {
+    const env = { OPENCLAW_GATEWAY_TOKEN: token };
+    const dir = await driver.backupDir(id);
+    expect(dir).toBe(join(dataDir, 'backups', id));
+    expect((await driver.execCommand(id, ['sh', '-c', 'echo before > /home/node/.openclaw/before-backup.txt'])).exitCode).toBe(0);
+    const b = await driver.exec(id, { runtime: { kind: 'openclaw', version: VERSION }, args: ['backup', 'create', '--output', dir, '--json'], env, timeoutMs: 120_000 });
+    expect(b.code, b.stderr).toBe(0);
+    const archive = (JSON.parse(b.stdout.slice(b.stdout.indexOf('{'))) as { archivePath: string }).archivePath;
+    expect(archive.startsWith(`${dir}/`)).toBe(true);
+    expect((await stat(archive)).size).toBeGreaterThan(0);
+    // Changes after the backup: undone by the restore.
+    const mark = await driver.execCommand(id, ['sh', '-c', 'echo after > /home/node/.openclaw/after-backup.txt && rm /home/node/.openclaw/before-backup.txt']);
+    expect(mark.exitCode).toBe(0);
+    await expect(driver.restoreState(id, '/etc/passwd')).rejects.toThrow(/not a backup of this control plane/);
+    await expect(driver.restoreState(id, `${dir}/../../backups/${id}/x.tar.gz`)).rejects.toThrow(/not a backup of this control plane/);
+    await driver.restoreState(id, archive);
+    expect((await driver.observe(id)).phase).toBe('stopped');
+    const d = minimalOpenClawDeployment({ id, port, version: VERSION, token, stateDir: driver.stateDirFor(id) });
+    await driver.start({ ...d, files: { ...d.files, 'workspaces/main/IDENTITY.md': '# Identity\n\nName: Main\n' }, resources: { memoryMiB: 1536, cpus: 1.5 } });
+    const ls = await driver.execCommand(id, ['ls', '-a', '/home/node/.openclaw']);
+    expect(ls.stdout).toContain('before-backup.txt');
+    expect(ls.stdout).not.toContain('after-backup.txt');
+    expect(ls.stdout).not.toContain('.clawplane-restore');
+    expect(await docker.listContainers({ all: true, filters: { label: [`clawplane.dev/task-of=${id}`] } })).toEqual([]);
   });
 
   it('never lists or touches containers it does not own; remove archives the state volume', async () => {

@@ -141,6 +141,25 @@ export function runtimeConformance(
       expect(lines.length).toBeLessThanOrEqual(50);
     });
 
+    it('runs the runtime CLI, backs up into its backup dir and restores from the archive (rollouts, when supported)', async (t) => {
+      const d = ctx.driver;
+      if (!d.exec || !d.backupDir || !d.restoreState) return t.skip();
+      const runtime = { kind: 'openclaw' as const, version: opts.version };
+      const v = await d.exec(id, { runtime, args: ['--version'], env: deployment.env, timeoutMs: 60_000 });
+      expect(v, v.stderr).toMatchObject({ code: 0, timedOut: false });
+      expect(v.stdout).toContain(opts.version);
+      const dir = await d.backupDir(id);
+      const b = await d.exec(id, { runtime, args: ['backup', 'create', '--output', dir, '--json'], env: deployment.env, timeoutMs: 120_000 });
+      expect(b.code, b.stderr).toBe(0);
+      const archive = (JSON.parse(b.stdout.slice(b.stdout.indexOf('{'))) as { archivePath: string }).archivePath;
+      expect(archive.startsWith(`${dir}/`), archive).toBe(true);
+      await expect(d.restoreState(id, '/etc/passwd')).rejects.toThrow(/not a backup of this control plane/);
+      await d.restoreState(id, archive);
+      expect((await d.observe(id)).phase).toBe('stopped');
+      expect((await d.start(deployment)).phase).toBe('running');
+      await waitReady(d.endpoint(id, opts.port), token, opts.readyTimeoutMs ?? 90_000);
+    });
+
     it('restarts on a new spec (new start, restarts counter)', async () => {
       const before = await ctx.driver.observe(id);
       const env = { ...deployment.env, CLAWPLANE_RESTARTED_AT: new Date().toISOString() };

@@ -71,6 +71,8 @@ export interface GatewayExitEvent {
 export interface RuntimeExecRequest {
   /** The runtime build to use (the gateway's pinned version). */
   runtime: { kind: 'openclaw' | 'nanoclaw'; version: string };
+  /** Container targets: the gateway's image template (GatewayDeployment.image); unset: the driver's default. */
+  image?: string;
   /** CLI arguments, e.g. ["doctor", "--json"]; never a shell string. */
   args: string[];
   /** The gateway's env (secret values included: never logged); the driver adds HOME, state and config dir. */

@@ -15,6 +15,8 @@ export const LABEL_ID = 'clawplane.dev/id';
 export const LABEL_SPEC_HASH = 'clawplane.dev/spec-hash';
 export const LABEL_PORT = 'clawplane.dev/port';
 export const LABEL_VERSION = 'clawplane.dev/runtime-version';
+/** On one-shot task containers (runtime CLI, state restore) instead of LABEL_ID: never taken for the gateway. */
+export const LABEL_TASK_OF = 'clawplane.dev/task-of';
 
 export const CONTAINER_STATE_DIR = '/home/node/.openclaw';
 export const CONTAINER_CONFIG_DIR = '/etc/openclaw';
@@ -76,7 +78,7 @@ export function containerEnv(d: Pick<GatewayDeployment, 'env'>, defaults: Contai
 }
 
 export function buildContainerSpec(
-  d: GatewayDeployment, args: { owner: string; configDir: string; defaults: ContainerDefaults },
+  d: GatewayDeployment, args: { owner: string; configDir: string; defaults: ContainerDefaults; backupDir?: string },
 ): ContainerCreateOptions {
   if (!Number.isInteger(d.port) || d.port < 1 || d.port > 65535) throw new Error(`invalid port: ${d.port}`);
   const { defaults } = args;
@@ -109,9 +111,94 @@ export function buildContainerSpec(
       MemorySwap: memory,
       NanoCpus: Math.round(cpus * 1e9),
       RestartPolicy: { Name: 'no' },
-      Binds: [`${args.configDir}:${CONTAINER_CONFIG_DIR}:ro`],
+      // The host's backup dir of this gateway at the same path: archives made by `openclaw backup
+      // create` inside the container land on the host (ADR 0013).
+      Binds: [`${args.configDir}:${CONTAINER_CONFIG_DIR}:ro`, ...(args.backupDir ? [`${args.backupDir}:${args.backupDir}`] : [])],
       Mounts: [{ Type: 'volume', Source: volumeName(args.owner, d.id), Target: CONTAINER_STATE_DIR }],
       ...(defaults.logRotation ? { LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } } } : {}),
+    },
+  };
+}
+
+export interface TaskArgs {
+  owner: string;
+  /** Gateway id the task belongs to. */
+  id: string;
+  /** Unique suffix of the task container's name. */
+  suffix: string;
+  image: string;
+}
+
+function taskLabels(a: TaskArgs, d: Pick<GatewayDeployment, 'org' | 'gateway'>): Record<string, string> {
+  return { [LABEL_MANAGED]: 'true', [LABEL_OWNER]: a.owner, [LABEL_TASK_OF]: a.id, [LABEL_ORG]: d.org, [LABEL_GATEWAY]: d.gateway };
+}
+
+/**
+ * A one-shot container running the runtime's CLI (`args` after the image's entrypoint) the way the
+ * gateway runs: same image template, env, mounts (config, state volume, backup dir), limits and
+ * hardening; no gateway labels, so nothing takes it for the gateway.
+ */
+export function buildExecTaskSpec(
+  d: GatewayDeployment, args: TaskArgs & { configDir: string; backupDir: string; cmd: string[]; defaults: ContainerDefaults },
+): ContainerCreateOptions {
+  const base = buildContainerSpec(d, { owner: args.owner, configDir: args.configDir, defaults: args.defaults, backupDir: args.backupDir });
+  return {
+    ...base,
+    name: `${containerName(args.owner, args.id)}-${args.suffix}`,
+    Image: args.image,
+    Cmd: args.cmd,
+    Labels: taskLabels(args, d),
+    HostConfig: base.HostConfig,
+  };
+}
+
+/** Restore script (node, inside the restore container): extract, check, swap the state contents. */
+export const RESTORE_SCRIPT = `
+const fs = require('node:fs'), path = require('node:path'), cp = require('node:child_process');
+const [archive, state] = process.argv.slice(1);
+const stage = path.join(state, '.clawplane-restore');
+const clean = () => fs.rmSync(stage, { recursive: true, force: true });
+clean();
+fs.mkdirSync(stage, { mode: 0o700 });
+const r = cp.spawnSync('/bin/tar', ['-xzf', archive, '-C', stage], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (r.status !== 0) { clean(); console.error('tar exited ' + r.status); process.exit(2); }
+const src = fs.readdirSync(stage).map((d) => path.join(stage, d, 'payload', 'posix', state)).find((d) => fs.existsSync(d) && fs.statSync(d).isDirectory());
+if (!src) { clean(); console.error('the archive holds no copy of ' + state); process.exit(3); }
+for (const e of fs.readdirSync(state)) if (e !== '.clawplane-restore') fs.rmSync(path.join(state, e), { recursive: true, force: true });
+for (const e of fs.readdirSync(src)) fs.renameSync(path.join(src, e), path.join(state, e));
+clean();
+console.log(JSON.stringify({ restored: fs.readdirSync(state).length }));
+`;
+
+/**
+ * A one-shot container that replaces the contents of the gateway's state volume with the state dir
+ * saved in an `openclaw backup create` archive (<root>/payload/posix/<state dir>/…). No network, no
+ * capabilities, user 1000, read-only root, the archive mounted read-only.
+ */
+export function buildRestoreTaskSpec(
+  d: Pick<GatewayDeployment, 'org' | 'gateway'>, args: TaskArgs & { archive: string },
+): ContainerCreateOptions {
+  return {
+    name: `${containerName(args.owner, args.id)}-${args.suffix}`,
+    Image: args.image,
+    Entrypoint: ['/usr/local/bin/node', '-e', RESTORE_SCRIPT],
+    Cmd: [args.archive, CONTAINER_STATE_DIR],
+    Env: ['HOME=/home/node', 'NO_COLOR=1'],
+    User: '1000:1000',
+    WorkingDir: '/home/node',
+    Labels: taskLabels(args, d),
+    HostConfig: {
+      NetworkMode: 'none',
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m' },
+      PidsLimit: 64,
+      Memory: 512 * 1024 * 1024,
+      MemorySwap: 512 * 1024 * 1024,
+      RestartPolicy: { Name: 'no' },
+      Binds: [`${args.archive}:${args.archive}:ro`],
+      Mounts: [{ Type: 'volume', Source: volumeName(args.owner, args.id), Target: CONTAINER_STATE_DIR }],
     },
   };
 }

@@ -9,21 +9,23 @@
 import { createKeyedLock } from '../../core/keyed-lock.ts';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, normalize } from 'node:path';
+import { chmod, chown, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type Docker from 'dockerode';
+import type { ContainerCreateOptions } from 'dockerode';
 import { extract as tarExtract, pack as tarPack } from 'tar-stream';
 import type {
   ExecResult, GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, ObservedPhase, RuntimeDriver,
+  RuntimeExecRequest, RuntimeExecResult,
 } from '../../core/ports/runtime.ts';
 import {
   CONFIG_FILE, CONTAINER_STATE_DIR, type ContainerDefaults, LABEL_ID, LABEL_MANAGED, LABEL_OWNER, LABEL_PORT, LABEL_SPEC_HASH,
-  buildContainerSpec, containerName, imageFor, ownerLabels, volumeName,
+  buildContainerSpec, buildExecTaskSpec, buildRestoreTaskSpec, containerEnv, containerName, imageFor, ownerLabels, volumeName,
 } from './container-spec.ts';
-import { frameLines } from './log-frames.ts';
+import { createOutputCollector, frameLines } from './log-frames.ts';
 
 export interface DriverLogger {
   info(obj: object, msg?: string): void;
@@ -46,6 +48,9 @@ export interface DockerDriverOptions extends ContainerDefaults {
 
 export interface DockerDriver extends RuntimeDriver {
   readonly target: 'docker';
+  exec(id: string, req: RuntimeExecRequest): Promise<RuntimeExecResult>;
+  backupDir(id: string): Promise<string>;
+  restoreState(id: string, archive: string): Promise<void>;
   onExit(listener: (event: GatewayExitEvent) => void): () => void;
   archivePaths(id: string, relPaths: string[], label: string): Promise<string | undefined>;
   execCommand(id: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
@@ -61,6 +66,11 @@ interface DockerRecord {
 }
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** Cap of each of stdout and stderr of the runtime's CLI (exec). */
+const EXEC_OUTPUT_CAP = 1024 * 1024;
+const RESTORE_TIMEOUT_MS = 300_000;
+/** The gateway user inside the image (ADR 0008). */
+const GATEWAY_UID = 1000;
 const OWNER_RE = /^[0-9a-f]{8,64}$/;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -113,6 +123,8 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
   const dataDir = normalize(options.dataDir);
   const rootDir = join(dataDir, 'docker');
   const archiveDir = join(dataDir, 'archive');
+  /** Same place as the process driver's backups: <dataDir>/backups/<id> (ADR 0013). */
+  const backupsRoot = join(dataDir, 'backups');
   const now = options.now ?? (() => new Date());
   const log = options.log;
   const graceMs = options.graceMs ?? 20_000;
@@ -307,6 +319,86 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
     await docker.createVolume({ Name: volumeName(await ownerId(), id), Labels: ownerLabels(await ownerId(), d) });
   }
 
+  /**
+   * <dataDir>/backups/<id>, writable by the gateway user (uid 1000): bind-mounted at the same path
+   * into the gateway and its task containers, so archive paths printed inside are host paths.
+   */
+  async function ensureBackupDir(id: string): Promise<string> {
+    assertId(id);
+    const dir = join(backupsRoot, id);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const uid = process.getuid?.();
+    if (uid === 0) await chown(dir, GATEWAY_UID, GATEWAY_UID);
+    // Not root (e.g. in the docker group): the gateway user may create archives, nobody may list them.
+    else if (uid !== GATEWAY_UID) await chmod(dir, 0o1733);
+    return dir;
+  }
+
+  /** Runs a one-shot task container to its end (killed at the timeout), then removes it. */
+  async function runTask(spec: ContainerCreateOptions, timeoutMs: number): Promise<RuntimeExecResult> {
+    const c = await docker.createContainer(spec);
+    try {
+      await c.start();
+      let timer: NodeJS.Timeout | undefined;
+      const waited = await Promise.race([
+        c.wait().then((r: { StatusCode?: number }) => r.StatusCode ?? null),
+        new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); }),
+      ]).finally(() => clearTimeout(timer));
+      const timedOut = waited === 'timeout';
+      if (timedOut) {
+        await c.kill({ signal: 'SIGKILL' }).catch(() => undefined);
+        await c.wait().catch(() => undefined);
+      }
+      const col = createOutputCollector(EXEC_OUTPUT_CAP);
+      const logs = await c.logs({ stdout: true, stderr: true, follow: false });
+      col.push(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
+      const out = col.result();
+      return { code: timedOut ? null : (waited as number | null), stdout: out.stdout, stderr: out.stderr, timedOut };
+    } finally {
+      await c.remove({ force: true, v: false }).catch((e: unknown) => log?.warn({ name: spec.name, err: message(e) }, 'removing a task container failed'));
+    }
+  }
+
+  /** `docker exec` of `cmd` in the running gateway container; output capped; killed at the timeout. */
+  async function execIn(containerId: string, cmd: string[], env: string[], timeoutMs: number): Promise<RuntimeExecResult> {
+    const ex = await docker.getContainer(containerId).exec({ Cmd: cmd, Env: env, AttachStdout: true, AttachStderr: true, User: `${GATEWAY_UID}:${GATEWAY_UID}`, WorkingDir: '/home/node' });
+    const stream = await ex.start({ hijack: true, stdin: false });
+    const col = createOutputCollector(EXEC_OUTPUT_CAP);
+    stream.on('data', (c: Buffer) => col.push(c));
+    let timedOut = false;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timedOut = true;
+        resolve();
+      }, timeoutMs);
+      const done = () => { clearTimeout(t); resolve(); };
+      stream.on('end', done);
+      stream.on('close', done);
+      stream.on('error', done);
+    });
+    if (timedOut) {
+      // The Engine API has no "kill exec": kill its process by host pid (the engine runs on this host, ADR 0008).
+      const pid = (await ex.inspect().catch(() => undefined))?.Pid;
+      try {
+        if (pid && pid > 0) process.kill(pid, 'SIGKILL');
+      } catch (e) {
+        log?.warn({ pid, err: message(e) }, 'killing a timed-out exec failed');
+      }
+      stream.destroy();
+    }
+    let code: number | null = null;
+    for (let i = 0; i < 40 && !timedOut; i++) {
+      const st = await ex.inspect();
+      if (!st.Running) {
+        code = st.ExitCode ?? null;
+        break;
+      }
+      await sleep(50);
+    }
+    const out = col.result();
+    return { code, stdout: out.stdout, stderr: out.stderr + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''), timedOut };
+  }
+
   async function startInner(d: GatewayDeployment): Promise<ObservedGateway> {
     assertId(d.id);
     if (d.runtime.kind !== 'openclaw') throw new Error(`docker driver runs openclaw only, not ${d.runtime.kind}`);
@@ -317,7 +409,7 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
     if (info && (info.State.Running || info.State.Restarting) && info.Config.Labels?.[LABEL_SPEC_HASH] === d.specHash) {
       return observed(d.id, info, rec);
     }
-    const spec = buildContainerSpec(d, { owner: o, configDir: paths(d.id).config, defaults: { ...options, graceMs, logRotation: !podman } });
+    const spec = buildContainerSpec(d, { owner: o, configDir: paths(d.id).config, defaults: { ...options, graceMs, logRotation: !podman }, backupDir: await ensureBackupDir(d.id) });
     await ensureImage(imageFor(d, options));
     if (info) {
       if (info.State.Running) log?.info({ id: d.id, from: info.Config.Labels?.[LABEL_SPEC_HASH], to: d.specHash }, 'spec changed: recreating gateway container');
@@ -578,6 +670,64 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
         await sleep(50);
       }
       return { exitCode, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : '') };
+    },
+
+    async exec(id, req) {
+      if (req.runtime.kind !== 'openclaw') throw new Error(`docker driver runs openclaw only, not ${req.runtime.kind}`);
+      if (req.args.some((a) => typeof a !== 'string' || a.includes('\0'))) throw new Error('exec needs an argument array of strings');
+      const { podman } = await engineInfo();
+      const o = await ownerId();
+      const backupDir = await ensureBackupDir(id);
+      const image = imageFor(req, options);
+      const info = await inspect(id);
+      const env = containerEnv(req, { ...options, graceMs });
+      const inside = info?.State.Running === true && info.Config.Image === image && (info.Mounts ?? []).some((m) => m.Destination === backupDir);
+      if (inside) {
+        const ep = info.Config.Entrypoint as unknown;
+        const entry = Array.isArray(ep) ? (ep as string[]) : typeof ep === 'string' && ep ? [ep] : ['openclaw'];
+        return execIn(info.Id, [...entry, ...req.args], env, req.timeoutMs);
+      }
+      // Not running, or another version/image: a one-shot container of the requested image with the
+      // gateway's mounts, env and hardening.
+      await ensureImage(image);
+      const [org = id, gateway = id] = id.split('--');
+      const port = Number(info?.Config.Labels?.[LABEL_PORT]);
+      const d: GatewayDeployment = {
+        id, org, gateway, runtime: req.runtime, port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 18789,
+        files: {}, env: req.env, specHash: 'task', ...(req.image ? { image: req.image } : {}),
+      };
+      const spec = buildExecTaskSpec(d, {
+        owner: o, id, suffix: `exec-${randomBytes(4).toString('hex')}`, image, configDir: paths(id).config, backupDir, cmd: req.args,
+        defaults: { ...options, graceMs, logRotation: !podman },
+      });
+      return runTask(spec, req.timeoutMs);
+    },
+
+    backupDir: (id) => ensureBackupDir(id),
+
+    async restoreState(id, archive) {
+      assertId(id);
+      const refuse = () => new Error(`refusing to restore from ${archive}: not a backup of this control plane (${backupsRoot})`);
+      if (typeof archive !== 'string' || !isAbsolute(archive) || normalize(archive) !== archive || !archive.startsWith(backupsRoot + sep)) throw refuse();
+      let real: string;
+      try {
+        real = await realpath(archive);
+      } catch {
+        throw new Error(`backup archive ${archive} does not exist`);
+      }
+      if (!real.startsWith((await realpath(backupsRoot)) + sep)) throw refuse();
+      return withLock(id, async () => {
+        const info = await inspect(id);
+        if (!info) throw new Error(`gateway ${id} has no container on ${where}: nothing to restore into`);
+        await stopInner(id, graceMs, false);
+        const [org = id, gateway = id] = id.split('--');
+        const spec = buildRestoreTaskSpec({ org, gateway }, { owner: await ownerId(), id, suffix: `restore-${randomBytes(4).toString('hex')}`, image: info.Config.Image, archive: real });
+        const r = await runTask(spec, RESTORE_TIMEOUT_MS);
+        if (r.code !== 0) {
+          throw new Error(`restoring ${archive} into ${id} failed (${r.timedOut ? 'timed out' : `exit ${r.code}`}): ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}`);
+        }
+        log?.info({ id, archive }, 'state restored from backup');
+      });
     },
 
     endpoint: (_id, port) => ({ host: '127.0.0.1', port }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameLines } from './log-frames.ts';
+import { createOutputCollector, frameLines } from './log-frames.ts';
 
 function frame(stream: number, text: string): Buffer {
   const body = Buffer.from(text);
@@ -25,5 +25,22 @@ describe('frameLines', () => {
 
   it('passes TTY (raw) streams through', async () => {
     expect(await collect([Buffer.from('hello world\nsecond line\n')])).toEqual(['hello world', 'second line']);
+  });
+});
+
+describe('createOutputCollector', () => {
+  it('splits stdout and stderr frames across chunks and caps each', () => {
+    const c = createOutputCollector(5);
+    const all = Buffer.concat([frame(1, 'abc'), frame(2, 'err'), frame(1, 'defgh')]);
+    c.push(all.subarray(0, 4));
+    c.push(all.subarray(4, 20));
+    c.push(all.subarray(20));
+    expect(c.result()).toEqual({ stdout: 'abcde', stderr: 'err', truncated: true });
+  });
+
+  it('takes a raw stream as stdout', () => {
+    const c = createOutputCollector(100);
+    c.push(Buffer.from('{"ok":true}\n'));
+    expect(c.result()).toEqual({ stdout: '{"ok":true}\n', stderr: '', truncated: false });
   });
 });

@@ -42,3 +42,45 @@ export async function* frameLines(source: AsyncIterable<Buffer | string> | Itera
   }
   if (rest !== '') yield rest;
 }
+
+/**
+ * Collects a multiplexed stream's stdout and stderr, each capped at `cap` bytes (the rest is
+ * dropped and counted). A raw (TTY) stream counts as stdout.
+ */
+export function createOutputCollector(cap: number): { push(chunk: Buffer): void; result(): { stdout: string; stderr: string; truncated: boolean } } {
+  const bufs = { 1: [] as Buffer[], 2: [] as Buffer[] };
+  const size = { 1: 0, 2: 0 };
+  let truncated = false;
+  let pending: Buffer = Buffer.alloc(0);
+  let raw: boolean | undefined;
+  const add = (s: 1 | 2, b: Buffer) => {
+    const room = cap - size[s];
+    if (b.length > room) truncated = true;
+    if (room <= 0) return;
+    const part = b.length > room ? b.subarray(0, room) : b;
+    bufs[s].push(part);
+    size[s] += part.length;
+  };
+  return {
+    push(chunk) {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      if (raw === undefined && pending.length >= 8) raw = !(pending[0]! <= 2 && pending[1] === 0 && pending[2] === 0 && pending[3] === 0);
+      if (raw === undefined) return;
+      if (raw) {
+        add(1, pending);
+        pending = Buffer.alloc(0);
+        return;
+      }
+      while (pending.length >= 8) {
+        const n = pending.readUInt32BE(4);
+        if (pending.length < 8 + n) break;
+        add(pending[0] === 2 ? 2 : 1, pending.subarray(8, 8 + n));
+        pending = pending.subarray(8 + n);
+      }
+    },
+    result() {
+      if (raw === undefined && pending.length > 0) add(1, pending);
+      return { stdout: Buffer.concat(bufs[1]).toString('utf8'), stderr: Buffer.concat(bufs[2]).toString('utf8'), truncated };
+    },
+  };
+}
