@@ -212,8 +212,16 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
   let backingOff = false;
   let readinessTimedOut = false;
 
+  /** Set when the target reports health itself (Kubernetes pod Ready): polled less often. */
+  let targetHealth = false;
   async function probeOnce(): Promise<HealthSummary> {
     try {
+      // The target's own view first (ADR 0014): the control plane may not reach the gateway.
+      const fromTarget = driver.observeHealth ? await driver.observeHealth(id) : undefined;
+      if (fromTarget) {
+        targetHealth = true;
+        return summarize(fromTarget);
+      }
       return summarize(await deps.probe(endpoint, token, { timeoutMs: o.probeTimeoutMs }));
     } catch (err) {
       return { live: false, ready: false, error: errorMessage(err) };
@@ -399,7 +407,8 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
             phase = now.phase;
             if (!isUp(phase)) break; // died during start: the next pass restarts it
           }
-          await clock.sleep(Math.min(o.readyPollMs, Math.max(0, deadline - clock.now())), signal);
+          const pollMs = targetHealth ? Math.max(o.readyPollMs, 1000) : o.readyPollMs;
+          await clock.sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), signal);
         }
       } else {
         health = await probeOnce();
