@@ -5,6 +5,8 @@
 // a cluster (composition/kubernetes-driver.ts); otherwise that target is unavailable, never replaced.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { Issue } from '../core/issues.ts';
+import type { FleetPlan } from '../core/plan-fleet.ts';
 import { DEFAULT_OPENCLAW_IMAGE, IMAGE_REF_MESSAGE, isValidImageRef } from '../core/image-ref.ts';
 import { CONTAINER_STATE_DIR } from '../runtimes/docker/container-spec.ts';
 import { DEFAULT_DOCKER_HOST, createDockerClient } from '../runtimes/docker/docker-client.ts';
@@ -32,6 +34,15 @@ export function stateDirForTarget(dataDir: string, org: string, name: string, ta
 
 /** Why the kubernetes target has no driver, naming what to set. */
 export const KUBERNETES_NOT_CONFIGURED = 'no Kubernetes cluster is configured on this control plane: set CLAWPLANE_KUBECONFIG to a kubeconfig file (or run the control plane inside the cluster) and restart it';
+
+/** Preflight warnings for gateways whose target is kubernetes on a control plane without a cluster. */
+export function kubernetesTargetWarnings(plan: Pick<FleetPlan, 'gateways'>): Issue[] {
+  return plan.gateways.filter((g) => g.effective.target.kind === 'kubernetes').map((g) => ({
+    path: 'spec.target.kind', code: 'target-unavailable', severity: 'warning' as const, resource: `Gateway/${g.gateway}`,
+    message: `gateway ${g.gateway} targets kubernetes, but ${KUBERNETES_NOT_CONFIGURED}; it is stored but not deployed until then`,
+    hint: 'clawplane export k8s writes its manifests for kubectl instead',
+  }));
+}
 
 export function createRuntimeDrivers(opts: {
   dataDir: string; runtimesDir: string; env: NodeJS.ProcessEnv; log: Logger; baseEnv: Record<string, string>;

@@ -8,6 +8,7 @@ import type {
   DriverHealth, ExecResult, GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver,
   RuntimeExecRequest, RuntimeExecResult,
 } from '../core/ports/runtime.ts';
+import { TARGET_UNAVAILABLE } from '../core/ports/runtime.ts';
 
 export type TargetKind = RuntimeDriver['target'];
 
@@ -24,7 +25,9 @@ export interface RoutingDriver extends RuntimeDriver {
   onExit(listener: (event: GatewayExitEvent) => void): () => void;
 }
 
-export class TargetUnavailableError extends Error {}
+export class TargetUnavailableError extends Error {
+  readonly code = TARGET_UNAVAILABLE;
+}
 
 export function createRoutingDriver(opts: {
   drivers: Partial<Record<TargetKind, RuntimeDriver>>;

@@ -61,6 +61,13 @@ export interface ExecResult {
   timedOut?: boolean;
 }
 
+/**
+ * `code` of the error a driver (the target router) throws when the gateway's target has no driver on
+ * this control plane (e.g. kubernetes without CLAWPLANE_KUBECONFIG). The reconciler marks the gateway
+ * failed (Degraded/TargetUnavailable) instead of retrying, and never deploys it elsewhere.
+ */
+export const TARGET_UNAVAILABLE = 'TARGET_UNAVAILABLE';
+
 /** Readiness as the target itself sees it (Kubernetes: the pod's Ready condition). */
 export interface DriverHealth {
   live: boolean;
