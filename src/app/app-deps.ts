@@ -98,7 +98,7 @@ export interface GatewayRuntimeOps {
    * What a diagnostic exec needs to know first: the gateway's observed phase on its target and
    * the secret values in its env (to redact them from the audited argv; never stored or returned).
    */
-  execContext?(org: string, name: string): Promise<{ phase: string; target: string; canExec: boolean; secretValues: string[] }>;
+  execContext?(org: string, name: string): Promise<{ phase: string; target: string; canExec: boolean; secretValues: string[]; /** Why the desired state (and so the secret values) could not be loaded. */ unresolved?: string }>;
   /** Run an argv in the running gateway's environment (ADR 0014). Output capped; killed at the timeout. */
   exec?(org: string, name: string, command: string[], opts: { timeoutMs: number }): Promise<GatewayExecOutput>;
   /** When the gateway's own token was last written (for scheduled rotation). */

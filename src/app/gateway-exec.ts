@@ -24,6 +24,8 @@ export async function execInGateway(deps: AppDeps, actor: Actor, org: string, na
   if (!ops?.exec || !ops.execContext) throw new AppError('unavailable', 'no runtime is attached to this control plane');
   const ctx = await ops.execContext(org, name);
   if (ctx.phase !== 'running') throw new AppError('conflict', `gateway "${name}" is not running (${ctx.phase}); exec needs a running gateway`);
+  // Fail closed: without the gateway's secret values the audited argv could not be redacted.
+  if (ctx.unresolved !== undefined) throw new AppError('unavailable', `cannot load gateway "${name}" to redact the audited command: ${ctx.unresolved}`);
   if (!ctx.canExec) throw new AppError('unavailable', `exec is not supported on target ${ctx.target}`);
   await deps.store.transaction((repos) => recordAudit(repos, actor, {
     org, action: 'gateway.exec', target: `Gateway/${name}`,

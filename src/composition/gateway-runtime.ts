@@ -310,7 +310,11 @@ export function createGatewayRuntime(opts: {
       },
       execContext: async (org, name) => {
         const id = deploymentId(org, name);
-        const desired = await loadDesired(org, name).catch(() => undefined);
+        let loadError: string | undefined;
+        const desired = await loadDesired(org, name).catch((e: unknown) => {
+          loadError = e instanceof Error ? e.message : String(e);
+          return undefined;
+        });
         const target = desired?.effective.target.kind;
         if (target) driver.remember(id, target);
         const d = target ? driver.driverFor(target) : undefined;
@@ -318,6 +322,7 @@ export function createGatewayRuntime(opts: {
         return {
           phase: obs.phase, target: target ?? 'process', canExec: typeof d?.execCommand === 'function',
           secretValues: desired ? Object.values(desired.env) : [],
+          ...(loadError !== undefined ? { unresolved: loadError } : {}),
         };
       },
       exec: (org, name, command, o) => driver.execCommand(deploymentId(org, name), command, o),
