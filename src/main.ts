@@ -12,7 +12,7 @@ import { createRolloutRuntime, fingerprintWith } from './composition/rollout-run
 import { createLocalStoreFromEnv, createSecretsProviders } from './composition/secrets.ts';
 import { createRotationJob } from './composition/rotation.ts';
 import { createSystemClock } from './reconciler/clock.ts';
-import { stateDirForTarget } from './composition/runtime-drivers.ts';
+import { kubernetesTargetWarnings, stateDirForTarget } from './composition/runtime-drivers.ts';
 import { explainAgentPolicy } from './core/policy-explain.ts';
 import { serve } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
@@ -58,14 +58,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const defaultRuntimeVersion = pinnedOpenClaw().default;
   const planning = createPlanning({ repoRoot: REPO_ROOT, stateDirFor: (org, name, target) => stateDirForTarget(opts.dataDir, org, name, target), defaultRuntimeVersion });
   if (opts.reconcile !== false) planning.warm(defaultRuntimeVersion);
-  deps.preflight = (_org, documents) => {
-    const plan = planning.plan(documents);
-    return [...plan.issues, ...plan.gateways.flatMap((g) => g.issues)];
-  };
   const local = await createLocalStoreFromEnv(opts.dataDir, env);
   deps.secretValues = local;
   const providers = await createSecretsProviders({ dataDir: opts.dataDir, env, local });
   const runtime = opts.reconcile === false ? undefined : createGatewayRuntime({ deps, dataDir: opts.dataDir, runtimesDir, env, log, planning, defaultRuntimeVersion, local, providers });
+  deps.preflight = (_org, documents) => {
+    const plan = planning.plan(documents);
+    const issues = [...plan.issues, ...plan.gateways.flatMap((g) => g.issues)];
+    // A kubernetes gateway without a cluster is stored but not deployed (never moved to another target).
+    if (runtime && !runtime.driver.driverFor('kubernetes')) issues.push(...kubernetesTargetWarnings(plan));
+    return issues;
+  };
   if (runtime) {
     deps.onChange = runtime.onChange;
     deps.runtime = runtime.ops;

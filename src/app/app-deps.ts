@@ -99,8 +99,23 @@ export interface GatewayRuntimeOps {
    * caller does one gateway at a time). A stopped gateway only gets the new token.
    */
   rollGatewayToken?(org: string, name: string, opts: { timeoutMs: number }): Promise<{ version: number; restarted: boolean; ready: boolean; message?: string }>;
+  /**
+   * What a diagnostic exec needs to know first: the gateway's observed phase on its target and
+   * the secret values in its env (to redact them from the audited argv; never stored or returned).
+   */
+  execContext?(org: string, name: string): Promise<{ phase: string; target: string; canExec: boolean; secretValues: string[]; /** Why the desired state (and so the secret values) could not be loaded. */ unresolved?: string }>;
+  /** Run an argv in the running gateway's environment (ADR 0014). Output capped; killed at the timeout. */
+  exec?(org: string, name: string, command: string[], opts: { timeoutMs: number }): Promise<GatewayExecOutput>;
   /** When the gateway's own token was last written (for scheduled rotation). */
   gatewayTokenInfo?(org: string, name: string): Promise<{ updatedAt: string; version: number } | undefined>;
+}
+
+export interface GatewayExecOutput {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  truncated?: boolean;
+  timedOut?: boolean;
 }
 
 export interface SystemOps {

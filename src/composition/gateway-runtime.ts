@@ -319,6 +319,24 @@ export function createGatewayRuntime(opts: {
         }
         return { version, restarted: true, ready: false, message: `not ready ${Math.round(timeoutMs / 1000)} s after the restart` };
       },
+      execContext: async (org, name) => {
+        const id = deploymentId(org, name);
+        let loadError: string | undefined;
+        const desired = await loadDesired(org, name).catch((e: unknown) => {
+          loadError = e instanceof Error ? e.message : String(e);
+          return undefined;
+        });
+        const target = desired?.effective.target.kind;
+        if (target) driver.remember(id, target);
+        const d = target ? driver.driverFor(target) : undefined;
+        const obs = await driver.observe(id).catch(() => ({ phase: 'missing' }));
+        return {
+          phase: obs.phase, target: target ?? 'process', canExec: typeof d?.execCommand === 'function',
+          secretValues: desired ? Object.values(desired.env) : [],
+          ...(loadError !== undefined ? { unresolved: loadError } : {}),
+        };
+      },
+      exec: (org, name, command, o) => driver.execCommand(deploymentId(org, name), command, o),
       gatewayTokenInfo: (org, name) => local.describe(org, tokenSecretName(name)),
       archiveAgent: (org, gateway, agentId) => driver.archivePaths(deploymentId(org, gateway), [`workspaces/${agentId}`, `agents/${agentId}`], `agent-${agentId}`),
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayDeployment, ObservedGateway, RuntimeDriver } from '../core/ports/runtime.ts';
+import { TARGET_UNAVAILABLE } from '../core/ports/runtime.ts';
 import { TargetUnavailableError, createRoutingDriver } from './runtime-router.ts';
 
 /** In-memory driver behind the port: just enough state to see where the router sends calls. */
@@ -83,8 +84,23 @@ describe('routing driver', () => {
     const r = createRoutingDriver({ drivers: { process: memoryDriver('process') }, unavailable: { kubernetes: 'no Kubernetes driver is configured' } });
     r.remember('acme--k', 'kubernetes');
     await expect(r.observe('acme--k')).rejects.toThrow(TargetUnavailableError);
+    await expect(r.observe('acme--k')).rejects.toMatchObject({ code: TARGET_UNAVAILABLE });
     await expect(r.start(deployment('acme--k'))).rejects.toThrow('target kubernetes is not available: no Kubernetes driver is configured');
     expect(r.endpoint('acme--k', 18800)).toEqual({ host: '127.0.0.1', port: 18800 });
+  });
+
+  it('forwards observeHealth and execCommand to the target driver (undefined health: probe over HTTP)', async () => {
+    const proc = memoryDriver('process');
+    const k8s = { ...memoryDriver('kubernetes'), observeHealth: async () => ({ live: true, ready: true }), execCommand: async () => ({ exitCode: 0, stdout: 'k', stderr: '' }) };
+    proc.running.set('acme--p', 'h');
+    k8s.running.set('acme--k', 'h');
+    const r = createRoutingDriver({ drivers: { process: proc, kubernetes: k8s } });
+    r.remember('acme--k', 'kubernetes');
+    r.remember('acme--p', 'process');
+    expect(await r.observeHealth('acme--k')).toEqual({ live: true, ready: true });
+    expect(await r.observeHealth('acme--p')).toBeUndefined();
+    expect((await r.execCommand('acme--k', ['true'])).stdout).toBe('k');
+    await expect(r.execCommand('acme--p', ['true'])).rejects.toThrow('target process does not support exec');
   });
 
   it('one failing target does not hide the others from observeAll', async () => {

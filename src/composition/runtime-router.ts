@@ -5,9 +5,10 @@
 // A target without a driver fails with a clear message (the reconciler marks the gateway Degraded).
 // When a gateway moves to another target, the old target's instance is removed (state archived).
 import type {
-  ExecResult, GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver,
+  DriverHealth, ExecResult, GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver,
   RuntimeExecRequest, RuntimeExecResult,
 } from '../core/ports/runtime.ts';
+import { TARGET_UNAVAILABLE } from '../core/ports/runtime.ts';
 
 export type TargetKind = RuntimeDriver['target'];
 
@@ -18,10 +19,16 @@ export interface RoutingDriver extends RuntimeDriver {
   driverFor(target: TargetKind): RuntimeDriver | undefined;
   archivePaths(id: string, relPaths: string[], label: string): Promise<string | undefined>;
   stats(id: string): Promise<GatewayStats>;
+  /** Health from the target (Kubernetes: pod Ready); undefined when the target's driver has none (probe over HTTP). */
+  observeHealth(id: string): Promise<DriverHealth | undefined>;
+  /** Diagnostic exec, forwarded to the gateway's target driver (throws when that driver has none). */
+  execCommand(id: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
   onExit(listener: (event: GatewayExitEvent) => void): () => void;
 }
 
-export class TargetUnavailableError extends Error {}
+export class TargetUnavailableError extends Error {
+  readonly code = TARGET_UNAVAILABLE;
+}
 
 export function createRoutingDriver(opts: {
   drivers: Partial<Record<TargetKind, RuntimeDriver>>;
@@ -177,6 +184,11 @@ export function createRoutingDriver(opts: {
       if (!d) throw new Error(`gateway ${id} is not deployed`);
       if (!d.execCommand) throw new Error(`target ${d.target} does not support exec`);
       return d.execCommand(id, command, o);
+    },
+
+    async observeHealth(id) {
+      const d = await locate(id);
+      return d?.observeHealth ? d.observeHealth(id) : undefined;
     },
 
     // Never throw here: the reconciler asks before its error handling; an unavailable target fails at observe().

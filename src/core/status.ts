@@ -95,6 +95,8 @@ export interface PassFacts {
   driftReported?: string[];
   /** Transient error of this pass (it will be retried). */
   error?: string;
+  /** The gateway's target has no driver on this control plane (terminal until the spec or the control plane changes). */
+  unavailable?: string;
   previousLifecycle?: Lifecycle;
 }
 
@@ -106,6 +108,7 @@ export function deriveLifecycle(f: PassFacts): Lifecycle {
   const up = isUp(f.phase);
   const firstRun = f.previousLifecycle === undefined || f.previousLifecycle === 'creating';
   if (f.invalid.length > 0) return up ? 'degraded' : 'failed';
+  if (f.unavailable !== undefined) return f.desiredState === 'stopped' ? 'stopped' : 'failed';
   if (f.desiredState === 'stopped') return up ? 'degraded' : 'stopped';
   if (f.crashLoop) return 'failed';
   if (f.error !== undefined) return firstRun ? 'creating' : 'degraded';
@@ -136,6 +139,7 @@ export function deriveConditions(f: PassFacts): ConditionInput[] {
 
   let progressing: ConditionInput;
   if (invalid) progressing = { type: 'Progressing', status: 'False', reason: 'InvalidSpec', message: 'not deploying an invalid spec; fix it to continue' };
+  else if (f.unavailable !== undefined) progressing = { type: 'Progressing', status: 'False', reason: 'TargetUnavailable', message: 'not deploying: the target is not available on this control plane' };
   else if (f.desiredState === 'stopped') progressing = up ? { type: 'Progressing', status: 'True', reason: 'Stopping', message: 'stopping gateway' } : { type: 'Progressing', status: 'False', reason: 'Stopped', message: 'gateway is stopped' };
   else if (f.error !== undefined) progressing = { type: 'Progressing', status: 'True', reason: 'Retrying', message: 'reconcile failed; retrying with backoff' };
   else if (f.backingOff) progressing = { type: 'Progressing', status: 'True', reason: 'BackingOff', message: 'gateway crashed; restart is delayed by backoff' };
@@ -145,6 +149,7 @@ export function deriveConditions(f: PassFacts): ConditionInput[] {
 
   let degraded: ConditionInput;
   if (invalid) degraded = { type: 'Degraded', status: 'True', reason: 'InvalidSpec', message: describeIssues(f.invalid) };
+  else if (f.unavailable !== undefined) degraded = { type: 'Degraded', status: 'True', reason: 'TargetUnavailable', message: f.unavailable };
   else if (f.crashLoop) degraded = { type: 'Degraded', status: 'True', reason: 'CrashLoop', message: 'gateway keeps crashing after restarts' };
   else if (f.error !== undefined) degraded = { type: 'Degraded', status: 'True', reason: 'ReconcileError', message: f.error };
   else if (f.desiredState === 'running' && (f.phase === 'exited' || f.backingOff)) degraded = { type: 'Degraded', status: 'True', reason: 'Crashed', message: 'gateway exited unexpectedly' };

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EffectiveGateway } from '../core/model.ts';
 import type { HealthReport } from '../core/ports/claw-adapter.ts';
-import type { GatewayDeployment, ObservedGateway, RuntimeDriver } from '../core/ports/runtime.ts';
+import { type GatewayDeployment, type ObservedGateway, type RuntimeDriver, TARGET_UNAVAILABLE } from '../core/ports/runtime.ts';
 import type { Resource } from '../core/resources.ts';
 import type { GatewayStatus } from '../core/status.ts';
 import { createGatewayController } from './controller.ts';
@@ -16,11 +16,12 @@ const KEY = 'acme/gw1';
 
 function recordingDriver() {
   const calls: string[] = [];
-  const state: { phase: ObservedGateway['phase']; specHash?: string; port?: number; files: Record<string, string>; startedAt?: string; fail?: string } = { phase: 'missing', files: {} };
+  const state: { phase: ObservedGateway['phase']; specHash?: string; port?: number; files: Record<string, string>; startedAt?: string; fail?: string; unavailable?: string } = { phase: 'missing', files: {} };
   const driver: RuntimeDriver = {
     target: 'process',
     async observe(id) {
       calls.push('observe');
+      if (state.unavailable) throw Object.assign(new Error(state.unavailable), { code: TARGET_UNAVAILABLE });
       if (state.fail) throw new Error(state.fail);
       return { id, phase: state.phase, ...(state.specHash ? { specHash: state.specHash } : {}), ...(state.port ? { port: state.port } : {}), ...(state.startedAt ? { startedAt: state.startedAt } : {}) };
     },
@@ -310,5 +311,35 @@ describe('computeSpecHash / computeStartHash', () => {
     expect(computeStartHash(moved)).not.toBe(computeStartHash(d));
     // config-only change: start hash unchanged (→ hot-apply candidate)
     expect(computeStartHash({ ...d, rendered: { ...d.rendered, files: { 'openclaw.json': '{}' } } })).toBe(computeStartHash(d));
+  });
+
+  it('a target without a driver fails the gateway (terminal, no retry, one event) instead of deploying it elsewhere', async () => {
+    const h = harness();
+    h.state.unavailable = 'target kubernetes is not available: set CLAWPLANE_KUBECONFIG';
+    const r = await h.run();
+    expect(r.outcome).toBe('invalid');
+    expect(r.requeueAfterMs).toBeUndefined();
+    expect(h.calls).toEqual(['observe']);
+    expect(h.statuses.at(-1)).toMatchObject({ lifecycle: 'failed', lastError: 'target kubernetes is not available: set CLAWPLANE_KUBECONFIG' });
+    expect(h.cond('Degraded')).toMatchObject({ status: 'True', reason: 'TargetUnavailable' });
+    expect(h.cond('Progressing')).toMatchObject({ status: 'False', reason: 'TargetUnavailable' });
+    await h.run();
+    expect(h.events.map((e) => e.type)).toEqual(['gateway.target-unavailable']);
+  });
+
+  it('uses the health the target observes (pod Ready) instead of probing over HTTP', async () => {
+    const h = harness({ probe: () => { throw new Error('the control plane cannot reach the pod'); } });
+    let polls = 0;
+    h.driver.observeHealth = async () => (++polls >= 3 ? { live: true, ready: true } : { live: true, ready: false, error: 'pod gw1-0 not ready: ContainersNotReady' });
+    const run = h.run();
+    await flushAsync();
+    for (let i = 0; i < 5 && polls < 3; i++) {
+      await h.clock.advance(1000);
+      await flushAsync();
+    }
+    const r = await run;
+    expect(r.outcome).toBe('started');
+    expect(h.statuses.at(-1)).toMatchObject({ lifecycle: 'running', health: { live: true, ready: true } });
+    expect(polls).toBe(3);
   });
 });

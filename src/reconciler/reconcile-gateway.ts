@@ -7,7 +7,7 @@ import type { Issue } from '../core/issues.ts';
 import type { EffectiveGateway } from '../core/model.ts';
 import { type PlanAction, type PlanDesired, type PlanObserved, type ReloadKind, pathsNeedingReloadKind, planGateway } from '../core/plan-gateway.ts';
 import type { HealthReport, RenderedGateway } from '../core/ports/claw-adapter.ts';
-import type { GatewayDeployment, ObservedGateway, ObservedPhase, RuntimeDriver } from '../core/ports/runtime.ts';
+import { type GatewayDeployment, type ObservedGateway, type ObservedPhase, type RuntimeDriver, TARGET_UNAVAILABLE } from '../core/ports/runtime.ts';
 import type { Resource } from '../core/resources.ts';
 import { kubernetesPlacement } from './kubernetes-placement.ts';
 import {
@@ -212,15 +212,23 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
   let backingOff = false;
   let readinessTimedOut = false;
 
+  /** Set when the target reports health itself (Kubernetes pod Ready): polled less often. */
+  let targetHealth = false;
   async function probeOnce(): Promise<HealthSummary> {
     try {
+      // The target's own view first (ADR 0014): the control plane may not reach the gateway.
+      const fromTarget = driver.observeHealth ? await driver.observeHealth(id) : undefined;
+      if (fromTarget) {
+        targetHealth = true;
+        return summarize(fromTarget);
+      }
       return summarize(await deps.probe(endpoint, token, { timeoutMs: o.probeTimeoutMs }));
     } catch (err) {
       return { live: false, ready: false, error: errorMessage(err) };
     }
   }
 
-  const finish = async (extra: { error?: string; outcome?: ReconcileOutcome; requeueAfterMs?: number }): Promise<ReconcileResult> => {
+  const finish = async (extra: { error?: string; unavailable?: string; outcome?: ReconcileOutcome; requeueAfterMs?: number }): Promise<ReconcileResult> => {
     const facts: PassFacts = {
       desiredState: spec.desiredState,
       invalid,
@@ -232,6 +240,7 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
       crashLoop: consecutiveCrashes >= o.crashLoopThreshold,
       ...(spec.drift === 'report' && driftPaths ? { driftReported: driftPaths } : {}),
       ...(extra.error !== undefined ? { error: extra.error } : {}),
+      ...(extra.unavailable !== undefined ? { unavailable: extra.unavailable } : {}),
       ...(prev.lifecycle ? { previousLifecycle: prev.lifecycle } : {}),
     };
     const status: GatewayStatus = {
@@ -244,6 +253,7 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
       consecutiveCrashes,
       ...(lastCrashAt ? { lastCrashAt } : {}),
       ...(extra.error !== undefined ? { lastError: extra.error } : {}),
+      ...(extra.unavailable !== undefined ? { lastError: extra.unavailable } : {}),
       ...(health ? { health } : {}),
       ...(applied ? { applied } : {}),
       ...(driftPaths && driftPaths.length > 0 ? { driftPaths } : {}),
@@ -399,7 +409,8 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
             phase = now.phase;
             if (!isUp(phase)) break; // died during start: the next pass restarts it
           }
-          await clock.sleep(Math.min(o.readyPollMs, Math.max(0, deadline - clock.now())), signal);
+          const pollMs = targetHealth ? Math.max(o.readyPollMs, 1000) : o.readyPollMs;
+          await clock.sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), signal);
         }
       } else {
         health = await probeOnce();
@@ -415,6 +426,12 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
     return await finish(notReady ? { requeueAfterMs: o.notReadyRequeueMs } : {});
   } catch (err) {
     const message = errorMessage(err);
+    if ((err as { code?: unknown }).code === TARGET_UNAVAILABLE) {
+      // Terminal like an invalid spec: report it, do not retry, never deploy on another target.
+      const already = prev.observedGeneration === generation && prev.conditions?.some((c) => c.type === 'Degraded' && c.reason === 'TargetUnavailable' && c.status === 'True');
+      if (!already) emit('gateway.target-unavailable', `gateway ${name} is not deployed: ${message}`);
+      return await finish({ unavailable: message, outcome: 'invalid' });
+    }
     try {
       await finish({ error: message });
     } catch {

@@ -1,6 +1,6 @@
 // A docker-target gateway end to end through the real CLI and a real control plane: apply a fleet
-// whose gateway runs on Docker Engine → `clawplane get gateways` shows it ready → logs → destroy
-// (no container or volume left; the gateway token never appears in labels or our data dir).
+// whose gateway runs on Docker Engine → `clawplane get gateways` shows it ready → logs → exec
+// (diagnostics) → destroy (no container or volume left; the gateway token never appears in labels or our data dir).
 // Needs Docker Engine (`bash .ci/container-runtimes.sh up`); skips when its socket does not answer.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -94,6 +94,23 @@ describe.skipIf(!engineUp)(`docker-target gateway end to end (Docker Engine at $
     expect(JSON.stringify(info.Config.Labels)).not.toContain(token);
     expect(await scanForSecret([dir], token)).toEqual([]);
     expect(server.logs()).not.toContain(token);
+  });
+
+  it('`clawplane exec` runs a command in the container (cwd = state volume), audited without the token', async () => {
+    const v = await runCli(['exec', 'gateway/gw1', '--', 'openclaw', '--version'], env);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toContain(VERSION);
+    const [c] = await ours();
+    const info = await docker.getContainer(c!.Id).inspect();
+    const token = (info.Config.Env ?? []).find((e) => e.startsWith('OPENCLAW_GATEWAY_TOKEN='))?.split('=')[1] ?? '';
+    const probe = 'process.stdout.write(process.cwd() + " " + (process.env.OPENCLAW_GATEWAY_TOKEN === process.argv[1] ? "SAME" + "-TOKEN" : "other")); process.exit(4)';
+    const r = await runCli(['exec', 'gateway/gw1', '--', 'node', '-e', probe, token], env);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('/home/node/.openclaw SAME-TOKEN');
+    const audit = await runCli(['audit', 'list', '--target', 'Gateway/gw1', '-o', 'json', '--limit', '1000'], env);
+    expect(audit.stdout).toContain('gateway.exec');
+    expect(audit.stdout).not.toContain(token);
+    expect(audit.stdout).not.toContain('SAME-TOKEN');
   });
 
   it('destroy removes the container and its state volume (archived)', async () => {

@@ -1,5 +1,5 @@
 // One real OpenClaw gateway through its whole life, driven through the real CLI and API:
-// create → ready → hot apply → port change (restart) → kill -9 (auto-restart) → kill -9 the
+// create → ready → exec (diagnostics) → hot apply → port change (restart) → kill -9 (auto-restart) → kill -9 the
 // control plane and start it again (adopted, no duplicate) → stop/start/restart → destroy (archived).
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -86,6 +86,30 @@ describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => 
     expect(gatewayToken.length).toBeGreaterThan(20);
     const table = await runCli(['get', 'gateways'], env);
     expect(table.stdout).toMatch(/gw1\s+running\s+2026\.9\.6\s+\d+\s+2\s+ready\s+0/);
+  });
+
+  it('runs diagnostic commands in the gateway through `clawplane exec`, audited without secrets or output', async () => {
+    const v = await runCli(['exec', 'gateway/gw1', '--', 'openclaw', '--version'], env);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toContain('2026.9.6');
+    // The gateway's own environment (its token) and cwd = its state dir; the argv names the token.
+    const probe = 'process.stdout.write(process.cwd() + " " + (process.env.OPENCLAW_GATEWAY_TOKEN === process.argv[1] ? "SAME" + "-TOKEN" : "other")); process.exit(3)';
+    const r = await runCli(['exec', 'gateway/gw1', '--timeout', '20', '--', 'node', '-e', probe, gatewayToken], env);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe(`${stateDir} SAME-TOKEN`);
+    const missing = await runCli(['exec', 'gateway/gw1', '--', 'no-such-program'], env);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain('not found');
+    const slow = await runCli(['exec', 'gateway/gw1', '--timeout', '1', '--', 'sleep', '30'], env);
+    expect(slow.code).toBe(124);
+    const audit = await api<{ items: { action: string; actor: string; diff: { command?: string[] } }[] }>(server.url, server.token, 'GET', '/v1/orgs/e2e/audit?target=Gateway/gw1&limit=1000');
+    const execs = audit.items.filter((e) => e.action === 'gateway.exec').slice(-4); // (a retried test audits again)
+    expect(execs.map((e) => e.diff.command?.[0])).toEqual(['openclaw', 'node', 'no-such-program', 'sleep']);
+    expect(execs[1]?.diff.command).toEqual(['node', '-e', probe, '[REDACTED]']);
+    const auditText = JSON.stringify(audit);
+    expect(auditText).not.toContain(gatewayToken);
+    expect(auditText).not.toContain('SAME-TOKEN'); // output is never audited
+    expect(server.logs()).not.toContain(gatewayToken);
   });
 
   it('hot-applies a model change without restarting', async () => {
@@ -180,6 +204,9 @@ describe('gateway lifecycle end to end (real OpenClaw, process runtime)', () => 
     expect(stop.stdout).toContain('gateway/gw1: stopping');
     await waitFor('stopped', 90_000, async () => (await get()).status?.lifecycle === 'stopped');
     expect(await processesWithStateDir(stateDir)).toEqual([]);
+    const refused = await runCli(['exec', 'gateway/gw1', '--', 'openclaw', '--version'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not running.*\(HTTP 409\)/);
     expect((await runCli(['start', '-l', 'env=test'], env)).stdout).toContain('gateway/gw1: starting');
     await waitFor('running again', 180_000, ready());
     const pid = pidOf();

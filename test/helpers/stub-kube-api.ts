@@ -9,7 +9,9 @@
 //   - pod logs (canned lines);
 //   - a tiny "StatefulSet controller + kubelet": a StatefulSet with replicas 1 gets pod <name>-0
 //     (running at once, annotations copied from the template, recreated when they change or the
-//     pod is deleted) and PVC state-<name>-0; replicas 0 deletes the pod.
+//     pod is deleted) and PVC state-<name>-0; replicas 0 deletes the pod. The pod's Ready
+//     condition (what the kubelet sets from the readiness probe) is True at once, or — with
+//     `podsStartReady: false` — False until a test calls setPodReady (the "probe passed").
 // It records every request (method, path, query, content type, body) so tests assert the exact
 // calls. It runs NO containers: whether the pods really run is tested with `podman kube play`.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -48,6 +50,8 @@ export interface StubKubeApi {
   put(plural: string, obj: Obj): void;
   /** Make `field` of an object belong to another manager: applies without force conflict on it. */
   claimField(plural: string, namespace: string, name: string, manager: string, field: string): void;
+  /** Set the pod's Ready condition and its gateway container's `ready` (the kubelet's readiness probe result). */
+  setPodReady(namespace: string, pod: string, ready: boolean): boolean;
   /** Overwrite the gateway container status of a pod (crash simulation). */
   setContainerStatus(namespace: string, pod: string, status: Record<string, unknown>): void;
   close(): Promise<void>;
@@ -85,7 +89,8 @@ function matches(labels: Record<string, string> | undefined, selector: string | 
   });
 }
 
-export async function startStubKubeApi(): Promise<StubKubeApi> {
+export async function startStubKubeApi(opts: { podsStartReady?: boolean } = {}): Promise<StubKubeApi> {
+  const startReady = opts.podsStartReady ?? true;
   const requests: RecordedRequest[] = [];
   const objects = new Map<string, Obj>();
   const claims = new Map<string, { manager: string; field: string }[]>();
@@ -115,7 +120,11 @@ export async function startStubKubeApi(): Promise<StubKubeApi> {
     store('pods', {
       apiVersion: 'v1', kind: 'Pod',
       metadata: { name, namespace: ns, labels: tpl.labels ?? {}, annotations: tpl.annotations ?? {} },
-      status: { phase: 'Running', containerStatuses: [{ name: 'gateway', ready: true, restartCount, state: { running: { startedAt: new Date().toISOString() } } }] },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: startReady ? 'True' : 'False', ...(startReady ? {} : { reason: 'ContainersNotReady' }) }],
+        containerStatuses: [{ name: 'gateway', ready: startReady, restartCount, state: { running: { startedAt: new Date().toISOString() } } }],
+      },
     });
   };
 
@@ -240,6 +249,15 @@ export async function startStubKubeApi(): Promise<StubKubeApi> {
     claimField: (plural, ns, name, manager, field) => {
       const k = key(plural, ns, name);
       claims.set(k, [...(claims.get(k) ?? []), { manager, field }]);
+    },
+    setPodReady: (ns, pod, ready) => {
+      const o = objects.get(key('pods', ns, pod));
+      if (!o) return false;
+      const st = o.status as { conditions?: { type: string; status: string }[]; containerStatuses?: { name: string; ready?: boolean }[] };
+      st.conditions = [...(st.conditions ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: ready ? 'True' : 'False' }];
+      for (const c of st.containerStatuses ?? []) if (c.name === 'gateway') c.ready = ready;
+      o.metadata.resourceVersion = String(rv++);
+      return true;
     },
     setContainerStatus: (ns, pod, st) => {
       const o = objects.get(key('pods', ns, pod));

@@ -164,4 +164,25 @@ describe('process driver (fake runtime)', () => {
     expect((await lstat(paths.config)).isFile()).toBe(true);
     expect(await readFile(target, 'utf8')).toBe('outside');
   });
+
+  it('execCommand: argv in the running gateway\'s env and state dir; timeout kills the group; output capped; refused when not running', async () => {
+    const d = dep('exec');
+    await driver.start(d);
+    const p = driver.pathsFor(d.id);
+    const r = await driver.execCommand(d.id, ['node', '-e', 'console.log(process.cwd(), process.env.OPENCLAW_GATEWAY_TOKEN, process.env.OPENCLAW_STATE_DIR === process.cwd()); process.exit(5)']);
+    expect(r).toMatchObject({ exitCode: 5, stdout: `${p.state} secret-value-123 true\n`, truncated: false, timedOut: false });
+    expect((await driver.execCommand(d.id, ['definitely-not-a-program-x'])).exitCode).toBe(127);
+    // A child of the command in the same group dies with it at the timeout.
+    const t0 = Date.now();
+    const slow = await driver.execCommand(d.id, ['node', '-e', 'require("node:child_process").spawn(process.execPath, ["-e", "setInterval(()=>{},1000)"], { stdio: "ignore" }); setInterval(() => {}, 1000)'], { timeoutMs: 500 });
+    expect(slow.timedOut).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await findProcessesByStateDir(p.state)).toHaveLength(1); // only the gateway itself is left
+    const big = await driver.execCommand(d.id, ['node', '-e', 'process.stdout.write("y".repeat(3 * 1024 * 1024))']);
+    expect(big.truncated).toBe(true);
+    expect(big.stdout.length).toBe(1024 * 1024);
+    await driver.stop(d.id, { graceMs: 500 });
+    await expect(driver.execCommand(d.id, ['true'])).rejects.toThrow('is not running');
+  });
 });

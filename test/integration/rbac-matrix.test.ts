@@ -74,7 +74,7 @@ function concrete(r: RouteDef): { path: string; body?: unknown; text?: string } 
   if (r.body === 'document') return { path, body: { kind: 'Gateway', metadata: { name: r.method === 'put' ? 'ops-gw' : 'matrix-gw' }, spec: { port: 20500 } } };
   if (r.body === 'json') {
     const bodies: [RegExp, unknown][] = [
-      [/\/value$/, { value: 's3cret-value' }], [/gateway-actions\/restart$/, { names: ['ops-gw'] }], [/\/v1\/runtimes$/, { kind: 'openclaw', version: '2099.1.1' }],
+      [/\/value$/, { value: 's3cret-value' }], [/\/gateways\/ops-gw\/exec$/, { command: ['openclaw', '--version'] }], [/gateway-actions\/restart$/, { names: ['ops-gw'] }], [/\/v1\/runtimes$/, { kind: 'openclaw', version: '2099.1.1' }],
       [/\/users$/, { name: 'matrix-user', role: 'viewer' }], [/\/users\/uma\/role$/, { role: 'operator' }], [/\/users\/uma\/password$/, { password: 'matrix-Passw0rd-long' }],
       [/\/v1\/tokens$/, { scopes: ['audit:read'], expiresIn: '1h' }], [/\/v1\/auth\/login$/, { username: 'nobody', password: 'wrong-password-x' }],
     ];

@@ -5,6 +5,7 @@ import { canRead, roleIn } from '../../app/actor.ts';
 import { AppError } from '../../app/app-error.ts';
 import { listAudit, verifyAudit } from '../../app/audit-commands.ts';
 import { describeActor } from '../../app/auth-commands.ts';
+import { execInGateway } from '../../app/gateway-exec.ts';
 import type { ChangeEvent } from '../../app/event-bus.ts';
 import { type LifecycleAction, lifecycleActions, runLifecycle } from '../../app/gateway-lifecycle.ts';
 import { type SecretWriteInput, listSecretValues, purgeSecretValue, rotateGatewayToken, rotateOrgSecrets, rotateSecretValue, setSecretValue } from '../../app/secret-commands.ts';
@@ -65,6 +66,11 @@ export const opsRoutes: RouteDef[] = [
   {
     method: 'get', path: '/v1/orgs/:org/gateways/:name/stats', summary: 'CPU, memory, pids and restarts of one gateway, asked of its runtime now', tag: 'gateways', permission: 'read',
     handler: async (c, s) => c.json(await gatewayStats(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'))),
+  },
+  {
+    // Before the lifecycle route: "exec" is not a lifecycle action.
+    method: 'post', path: '/v1/orgs/:org/gateways/:name/exec', summary: 'Run a diagnostic command in a running gateway: body {command: string[] (argv, no shell), timeoutSeconds?} → {exitCode, stdout, stderr, truncated, timedOut}; org admins only; audited as gateway.exec (argv with secrets redacted, never the output)', tag: 'gateways', permission: 'org-admin', body: 'json',
+    handler: async (c, s) => c.json(await execInGateway(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), await jsonBody(c), String(c.get('requestId') ?? '') || undefined)),
   },
   {
     method: 'post', path: '/v1/orgs/:org/gateways/:name/:action', summary: 'start | stop | restart | kill | destroy one gateway', tag: 'gateways', permission: 'write',

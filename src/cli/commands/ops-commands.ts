@@ -139,6 +139,29 @@ export function registerOpsCommands(program: Command, ctx: CliContext): void {
     });
 
   program
+    .command('exec <target> [command...]')
+    .description('Run a diagnostic command in a running gateway (org admins; audited): exec gateway/NAME [--timeout S] -- CMD ARGS...; exits with the command\'s exit code')
+    .option('--timeout <seconds>', 'kill the command after this many seconds (1-240)', '60')
+    .action(async (target: string, command: string[], o: { timeout: string }) => {
+      const t = parseTarget(target);
+      if (t.kind !== 'Gateway' || !t.name) throw new Error('exec works on gateway/NAME: clawplane exec gateway/NAME -- CMD ARGS...');
+      if (command.length === 0) throw new Error('no command: clawplane exec gateway/NAME -- CMD ARGS...');
+      const timeoutSeconds = Number(o.timeout);
+      if (!Number.isInteger(timeoutSeconds)) throw new Error(`--timeout must be a whole number of seconds, not ${JSON.stringify(o.timeout)}`);
+      const client = await ctx.client();
+      const org = await resolveOrg(client, ctx.org());
+      const r = await client.json<{ exitCode: number | null; stdout: string; stderr: string; truncated: boolean; timedOut: boolean }>(
+        'POST', `/v1/orgs/${org}/gateways/${encodeURIComponent(t.name)}/exec`, { command, timeoutSeconds },
+      );
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      if (r.truncated) ctx.err('(output truncated at the server\'s limit)');
+      if (r.timedOut) ctx.err(`(killed after ${timeoutSeconds} s)`);
+      // Like `timeout(1)`: 124 when the command was killed at the timeout.
+      process.exitCode = r.timedOut ? 124 : r.exitCode ?? 1;
+    });
+
+  program
     .command('explain <target>')
     .description('Where each leaf of a gateway\'s effective config comes from: explain gateway/NAME --path agents.entries.x.model')
     .option('--path <path>', 'a config path')

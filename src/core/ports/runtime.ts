@@ -55,6 +55,24 @@ export interface ExecResult {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+  /** stdout or stderr was cut at the driver's output limit. */
+  truncated?: boolean;
+  /** The command was killed at its timeout. */
+  timedOut?: boolean;
+}
+
+/**
+ * `code` of the error a driver (the target router) throws when the gateway's target has no driver on
+ * this control plane (e.g. kubernetes without CLAWPLANE_KUBECONFIG). The reconciler marks the gateway
+ * failed (Degraded/TargetUnavailable) instead of retrying, and never deploys it elsewhere.
+ */
+export const TARGET_UNAVAILABLE = 'TARGET_UNAVAILABLE';
+
+/** Readiness as the target itself sees it (Kubernetes: the pod's Ready condition). */
+export interface DriverHealth {
+  live: boolean;
+  ready: boolean;
+  error?: string;
 }
 
 /** A gateway process/container ended (crash, kill, or stop). */
@@ -109,8 +127,19 @@ export interface RuntimeDriver {
   readConfig(id: string): Promise<string | undefined>;
   logs(id: string, opts?: LogOptions): AsyncIterable<string>;
   stats?(id: string): Promise<GatewayStats>;
-  /** Run a diagnostic command (argument array, e.g. ["openclaw", "--version"]) beside the gateway. */
+  /**
+   * Run a diagnostic command (argument array, e.g. ["openclaw", "--version"], no shell) in the
+   * running gateway's environment (its env, HOME, state and config dir). Output is capped; the
+   * command is killed at the timeout. Throws "... is not running" when the gateway does not run.
+   */
   execCommand?(id: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /**
+   * Health observed by the target instead of an HTTP probe from the control plane (which may not
+   * reach the gateway: pods behind a NetworkPolicy in a remote cluster). Kubernetes: the pod's
+   * Ready condition, set by the kubelet's readiness probe on /readyz (ADR 0014).
+   * Drivers without it (or answering undefined) are probed over HTTP at endpoint().
+   */
+  observeHealth?(id: string): Promise<DriverHealth | undefined>;
   /** Where the gateway is reachable from the control plane. */
   endpoint(id: string, port: number): { host: string; port: number };
   /** State dir as the gateway sees it (rendered paths are rooted here). */

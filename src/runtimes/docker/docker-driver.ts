@@ -6,6 +6,7 @@
 // secrets). State lives on the named volume clawplane-<owner>-<id>-state. Containers and volumes
 // carry ownership labels (clawplane.dev/managed, owner, org, gateway, id, spec-hash): a new driver
 // instance with the same data dir re-adopts them, and containers of anyone else are never touched.
+import { EXEC_OUTPUT_LIMIT } from '../../core/exec-command.ts';
 import { createKeyedLock } from '../../core/keyed-lock.ts';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -640,13 +641,24 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
       if (command.length === 0 || command.some((a) => typeof a !== 'string' || a.includes('\0'))) throw new Error('exec needs a non-empty argument array');
       const info = await inspect(id);
       if (!info?.State.Running) throw new Error(`gateway ${id} is not running`);
-      const ex = await docker.getContainer(info.Id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true, User: '1000:1000', WorkingDir: '/home/node' });
+      // cwd = the state dir, as on the process target; the exec inherits the container's env.
+      const ex = await docker.getContainer(info.Id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true, User: '1000:1000', WorkingDir: CONTAINER_STATE_DIR });
       const stream = await ex.start({ hijack: true, stdin: false });
       const out = new PassThrough();
       const err = new PassThrough();
       const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-      out.on('data', (c: Buffer) => chunks.out.push(c));
-      err.on('data', (c: Buffer) => chunks.err.push(c));
+      const size = { out: 0, err: 0 };
+      let truncated = false;
+      const collect = (k: 'out' | 'err') => (c: Buffer) => {
+        const room = EXEC_OUTPUT_LIMIT - size[k];
+        if (c.length > room) truncated = true;
+        if (room <= 0) return;
+        const part = c.length > room ? c.subarray(0, room) : c;
+        chunks[k].push(part);
+        size[k] += part.length;
+      };
+      out.on('data', collect('out'));
+      err.on('data', collect('err'));
       docker.modem.demuxStream(stream, out, err);
       const timeoutMs = opts?.timeoutMs ?? 60_000;
       let timedOut = false;
@@ -669,7 +681,11 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
         }
         await sleep(50);
       }
-      return { exitCode, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : '') };
+      return {
+        exitCode, stdout: Buffer.concat(chunks.out).toString('utf8'),
+        stderr: Buffer.concat(chunks.err).toString('utf8') + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''),
+        truncated, timedOut,
+      };
     },
 
     async exec(id, req) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conflictManagers, parseDeploymentId, toObserved } from './kube-driver.ts';
+import { conflictManagers, parseDeploymentId, podHealth, toObserved } from './kube-driver.ts';
 
 const sts = (replicas: number, hash = 'h1') => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', spec: { replicas, template: { metadata: { annotations: { 'clawplane.dev/spec-hash': hash } } } } });
 const pod = (state: Record<string, unknown>, extra: Record<string, unknown> = {}, hash = 'h0') => ({
@@ -25,5 +25,18 @@ describe('Kubernetes status mapping', () => {
     expect(conflictManagers({ code: 409, body: { message: 'x' } })).toEqual([]);
     expect(parseDeploymentId('acme--gw--x')).toEqual({ org: 'acme', gateway: 'gw--x' });
     expect(() => parseDeploymentId('nodash')).toThrow(/invalid gateway id/);
+  });
+});
+
+describe('podHealth (readiness from the pod Ready condition)', () => {
+  const running = { name: 'gateway', ready: false, state: { running: { startedAt: '2026-12-05T00:00:00Z' } } };
+  it('is ready only when the gateway container runs and the pod is Ready', () => {
+    expect(podHealth('gw-0', undefined)).toEqual({ live: false, ready: false, error: 'pod gw-0 does not exist yet' });
+    expect(podHealth('gw-0', { status: { containerStatuses: [running], conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }] } }))
+      .toEqual({ live: true, ready: false, error: 'pod gw-0 not ready: ContainersNotReady' });
+    expect(podHealth('gw-0', { status: { containerStatuses: [running] } })).toMatchObject({ live: true, ready: false, error: 'pod gw-0 not ready: no Ready condition yet' });
+    expect(podHealth('gw-0', { status: { containerStatuses: [{ ...running, ready: true }], conditions: [{ type: 'Ready', status: 'True' }] } })).toEqual({ live: true, ready: true });
+    expect(podHealth('gw-0', { status: { containerStatuses: [{ name: 'gateway', state: { waiting: { reason: 'ImagePullBackOff' } } }], conditions: [{ type: 'Ready', status: 'False' }] } }))
+      .toEqual({ live: false, ready: false, error: 'pod gw-0 not ready: ImagePullBackOff' });
   });
 });

@@ -21,7 +21,7 @@ import type { KubeObject } from '../../core/kubernetes/kube-object.ts';
 import { GATEWAY_LABEL, ORG_LABEL, RESTARTED_AT_ANNOTATION, SPEC_HASH_ANNOTATION, ownershipSelector } from '../../core/kubernetes/labels.ts';
 import { buildNamespace, namespaceFor } from '../../core/kubernetes/namespace.ts';
 import { validateKubeObjects } from '../../core/kubernetes/validate-manifests.ts';
-import type { GatewayDeployment, LogOptions, ObservedGateway, RuntimeDriver } from '../../core/ports/runtime.ts';
+import type { DriverHealth, GatewayDeployment, LogOptions, ObservedGateway, RuntimeDriver } from '../../core/ports/runtime.ts';
 
 export const FIELD_MANAGER = 'clawplane';
 export const OPS_FIELD_MANAGER = 'clawplane-ops';
@@ -42,6 +42,7 @@ export interface KubernetesDriverOptions {
 
 export interface KubernetesDriver extends RuntimeDriver {
   readonly target: 'kubernetes';
+  observeHealth(id: string): Promise<DriverHealth>;
   /** Bump the restart annotation: the StatefulSet rolls its pod. */
   restart(id: string): Promise<void>;
   /** Namespace the gateway lives in (after a start or a lookup by labels). */
@@ -68,7 +69,19 @@ interface ContainerStatus {
 }
 
 interface PodView extends KubernetesObject {
-  status?: { phase?: string; containerStatuses?: ContainerStatus[] };
+  status?: { phase?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; containerStatuses?: ContainerStatus[] };
+}
+
+/** Pure: the pod's Ready condition (the kubelet's readiness probe on /readyz) as health. */
+export function podHealth(podName: string, pod: PodView | undefined): DriverHealth {
+  if (!pod) return { live: false, ready: false, error: `pod ${podName} does not exist yet` };
+  const cs = pod.status?.containerStatuses?.find((c) => c.name === GATEWAY_CONTAINER);
+  const live = cs?.state?.running !== undefined;
+  const cond = pod.status?.conditions?.find((c) => c.type === 'Ready');
+  const ready = live && cond?.status === 'True';
+  if (ready) return { live, ready };
+  const why = cs?.state?.waiting?.reason ?? cs?.state?.terminated?.reason ?? cond?.message ?? cond?.reason ?? (cond ? 'readiness probe not passing' : 'no Ready condition yet');
+  return { live, ready: false, error: `pod ${podName} not ready: ${why}` };
 }
 
 export function parseDeploymentId(id: string): { org: string; gateway: string } {
@@ -311,6 +324,12 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
         throw e;
       }
       for (const line of text.split('\n')) if (line !== '') yield line;
+    },
+    // The control plane usually cannot reach pods (NetworkPolicy, remote cluster): readiness is the
+    // pod's Ready condition, which the kubelet sets from the readiness probe on /readyz.
+    async observeHealth(id) {
+      const loc = await locate(id);
+      return podHealth(podName(loc.gateway), await read<PodView>('v1', 'Pod', loc.namespace, podName(loc.gateway)));
     },
     endpoint(id, port) {
       const { org, gateway } = parseDeploymentId(id);

@@ -77,3 +77,18 @@ export async function readUptimeSeconds(): Promise<number> {
   const text = await readFile('/proc/uptime', 'utf8');
   return Number(text.split(/\s+/)[0]);
 }
+
+/** The environment of a live process (NAME=value pairs), undefined when it is gone or unreadable. */
+export async function readProcEnviron(pid: number): Promise<Record<string, string> | undefined> {
+  try {
+    const raw = await readFile(`/proc/${pid}/environ`, 'utf8');
+    const env: Record<string, string> = {};
+    for (const kv of raw.split('\0')) {
+      const i = kv.indexOf('=');
+      if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    return env;
+  } catch {
+    return undefined;
+  }
+}

@@ -7,17 +7,19 @@
 // started by an earlier one instead of starting duplicates.
 import { createKeyedLock } from '../../core/keyed-lock.ts';
 import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { EXEC_OUTPUT_LIMIT } from '../../core/exec-command.ts';
 import type {
-  GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver, RuntimeExecRequest, RuntimeExecResult,
+  ExecResult, GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver, RuntimeExecRequest, RuntimeExecResult,
 } from '../../core/ports/runtime.ts';
 import { readGatewayRecord, writeFileAtomic, writeGatewayRecord, type GatewayRecord } from './gateway-record.ts';
 import { DEFAULT_LOG_ROTATION, rotateLogIfNeeded, type LogRotationOptions } from './log-rotation.ts';
 import { readLogLines } from './log-reader.ts';
 import {
-  findProcessesByStateDir, isGatewayProcess, processGroupMembers, readProcStat, readUptimeSeconds,
+  findProcessesByStateDir, isGatewayProcess, processGroupMembers, readProcEnviron, readProcStat, readUptimeSeconds,
   signalGroup, signalPid,
 } from './proc.ts';
 
@@ -63,6 +65,7 @@ export interface GatewayPaths {
 }
 
 export interface ProcessDriver extends RuntimeDriver {
+  execCommand(id: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
   exec(id: string, req: RuntimeExecRequest): Promise<RuntimeExecResult>;
   backupDir(id: string): Promise<string>;
   restoreState(id: string, archive: string): Promise<void>;
@@ -448,6 +451,23 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
       return runCaptured(options.nodePath, [entry, ...req.args], { cwd: p.home, env, timeoutMs: req.timeoutMs });
     },
 
+    // Diagnostic exec: argv (no shell) with the running gateway's own environment (read from
+    // /proc/<pid>/environ: HOME, state and config dir, secrets), the runtime's bin dir first on
+    // PATH, cwd = the state dir, its own process group killed at the timeout, output capped.
+    async execCommand(id, command, opts) {
+      if (command.length === 0 || command.some((a) => typeof a !== 'string' || a.includes('\0'))) throw new Error('exec needs a non-empty argument array');
+      const p = pathsFor(id);
+      const { rec, alive } = await aliveRecord(p);
+      if (!rec?.pid || !alive) throw new Error(`gateway ${id} is not running`);
+      const env = await readProcEnviron(rec.pid);
+      if (!env) throw new Error(`gateway ${id} is not running`);
+      const path = env.PATH ?? `${dirname(options.nodePath)}:${options.systemPath ?? DEFAULT_SYSTEM_PATH}`;
+      // The runtime's own CLI (`openclaw …`) resolves to the gateway's pinned build.
+      env.PATH = rec.version ? `${join(options.runtimesDir, 'openclaw', rec.version, 'node_modules', '.bin')}:${path}` : path;
+      const r = await runCaptured(command[0]!, command.slice(1), { cwd: p.state, env, timeoutMs: opts?.timeoutMs ?? 60_000, spawnErrorAsExit: true });
+      return { exitCode: r.code, stdout: r.stdout, stderr: r.stderr, truncated: r.truncated, timedOut: r.timedOut };
+    },
+
     async restoreState(id, archive) {
       const p = pathsFor(id);
       if (!isAbsolute(archive) || !archive.startsWith(join(dataDir, 'backups') + sep)) throw new Error(`refusing to restore from ${archive}: not a backup of this control plane`);
@@ -496,17 +516,36 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
   return driver;
 }
 
-const EXEC_OUTPUT_CAP = 1024 * 1024;
+/** Collects a stream up to `limit` bytes; the rest is dropped (and noted). */
+function cappedSink(limit: number): { push(c: Buffer): void; text(): string; truncated(): boolean } {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let cut = false;
+  return {
+    push(c) {
+      if (size >= limit) {
+        cut = true;
+        return;
+      }
+      const part = size + c.length > limit ? c.subarray(0, limit - size) : c;
+      if (part.length < c.length) cut = true;
+      chunks.push(part);
+      size += part.length;
+    },
+    text: () => Buffer.concat(chunks).toString('utf8'),
+    truncated: () => cut,
+  };
+}
 
 /** Run a command in its own process group, capture (capped) output, kill the group at the timeout. */
-function runCaptured(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<RuntimeExecResult> {
+function runCaptured(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number; spawnErrorAsExit?: boolean }): Promise<RuntimeExecResult & { truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
+    const out = cappedSink(EXEC_OUTPUT_LIMIT);
+    const err = cappedSink(EXEC_OUTPUT_LIMIT);
     let timedOut = false;
-    child.stdout.on('data', (c: Buffer) => { if (stdout.length < EXEC_OUTPUT_CAP) stdout += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { if (stderr.length < EXEC_OUTPUT_CAP) stderr += c.toString('utf8'); });
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
     const timer = setTimeout(() => {
       timedOut = true;
       if (child.pid !== undefined) {
@@ -516,14 +555,18 @@ function runCaptured(cmd: string, args: string[], opts: { cwd: string; env: Reco
           // already gone
         }
       }
+      // A descendant that left the group could hold the pipes open: answer anyway.
+      setTimeout(() => resolve({ code: null, stdout: out.text(), stderr: err.text(), timedOut, truncated: out.truncated() || err.truncated() }), 2000).unref();
     }, opts.timeoutMs);
-    child.once('error', (e) => {
+    child.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(e);
+      // Like a shell: a missing program is exit 127, one that cannot be run 126.
+      if (opts.spawnErrorAsExit && child.pid === undefined) resolve({ code: e.code === 'ENOENT' ? 127 : 126, stdout: '', stderr: `exec ${cmd}: ${e.code === 'ENOENT' ? 'not found' : e.message}\n`, timedOut: false, truncated: false });
+      else reject(e);
     });
-    child.once('close', (code) => {
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
+      resolve({ code: code ?? (signal && opts.spawnErrorAsExit ? 128 + (osConstants.signals[signal] ?? 0) : null), stdout: out.text(), stderr: err.text(), timedOut, truncated: out.truncated() || err.truncated() });
     });
   });
 }
