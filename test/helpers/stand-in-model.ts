@@ -16,8 +16,8 @@ export interface StandInModel {
   url: string;
   port: number;
   requests: ChatRequest[];
-  /** What the model answers (the last user message is the input). */
-  setReply(fn: (lastUser: string) => string): void;
+  /** What the model answers, given the requested model id and the text of every user message. */
+  setReply(fn: (input: { model: string; userText: string }) => string): void;
   close(): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startStandInModel(opts: { model: string; port?: number }): Promise<StandInModel> {
   const requests: ChatRequest[] = [];
-  let reply: (lastUser: string) => string = () => 'ok';
+  let reply: (input: { model: string; userText: string }) => string = () => 'ok';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'GET' && path.endsWith('/models')) {
@@ -50,11 +50,11 @@ export async function startStandInModel(opts: { model: string; port?: number }):
     }
     const body = JSON.parse(await readBody(req)) as ChatRequest['body'];
     requests.push({ path, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), body });
-    const users = (body.messages ?? []).filter((m) => m.role === 'user');
-    const text = reply(textOf(users.at(-1)?.content));
+    const userText = (body.messages ?? []).filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
+    const model = body.model ?? opts.model;
+    const text = reply({ model, userText });
     const id = `chatcmpl-standin-${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
-    const model = body.model ?? opts.model;
     const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
     if (body.stream) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
