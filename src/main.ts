@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createGatewayRuntime } from './composition/gateway-runtime.ts';
 import { createPlanning } from './composition/planning.ts';
 import { createIdentity } from './composition/identity.ts';
+import { createAgentTurnOps } from './composition/agent-turns.ts';
 import { createRolloutRuntime, fingerprintWith } from './composition/rollout-runtime.ts';
 import { createLocalStoreFromEnv, createSecretsProviders } from './composition/secrets.ts';
 import { createRotationJob } from './composition/rotation.ts';
@@ -74,10 +75,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     deps.runtime = runtime.ops;
     deps.runtimes = runtime.runtimes;
     deps.devices = runtime.devices;
+    deps.agentTurns = createAgentTurnOps({ driver: runtime.driver, loadDesired: runtime.loadDesired });
   }
   deps.fingerprintGateways = fingerprintWith(planning);
   const rollouts = runtime
-    ? createRolloutRuntime({ deps, driver: runtime.driver, loadDesired: runtime.loadDesired, enqueue: (o, g) => runtime.controller.enqueue(o, g), env, log: log.child({ component: 'rollouts' }) })
+    ? createRolloutRuntime({ deps, driver: runtime.driver, agentTurns: deps.agentTurns ?? createAgentTurnOps(runtime), loadDesired: runtime.loadDesired, enqueue: (o, g) => runtime.controller.enqueue(o, g), env, log: log.child({ component: 'rollouts' }) })
     : undefined;
   if (rollouts) deps.rollouts = rollouts.ops;
   deps.system = {

@@ -1,4 +1,5 @@
 // Ports and services the use cases receive from the composition root (src/main.ts).
+import type { AgentTurnOutcome } from '../core/agent-turn.ts';
 import type { Issue } from '../core/issues.ts';
 import type { FleetDocument } from '../core/fleet-file.ts';
 import type { DeviceAction, DeviceList } from '../core/ports/devices.ts';
@@ -34,6 +35,13 @@ export interface AppDeps {
    */
   fingerprintGateways?: (org: string, documents: FleetDocument[]) => Record<string, GatewayFingerprint>;
   rollouts?: RolloutOps;
+  /** Live agent turns on running gateways (`clawplane agents test`, ADR 0015). */
+  agentTurns?: AgentTurnOps;
+}
+
+/** One live agent turn on a running gateway (wired to the OpenClaw adapter). Never throws for a failed turn. */
+export interface AgentTurnOps {
+  run(org: string, gateway: string, turn: { agentId: string; message: string; timeoutMs: number }): Promise<AgentTurnOutcome>;
 }
 
 export interface GatewayFingerprint {
@@ -42,6 +50,8 @@ export interface GatewayFingerprint {
   /** Rendered files only (filesFingerprint), to compare with a revision. */
   filesHash: string;
   runtimeVersion: string;
+  /** OpenClaw agent ids of the gateway's agents. */
+  agents: string[];
 }
 
 /** The rollout controller as the use cases see it (ADR 0010). */

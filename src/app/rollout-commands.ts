@@ -146,6 +146,15 @@ export async function startRollout(deps: AppDeps, actor: Actor, org: string, nam
     }
   }
   if (problems.length > 0) throw conflict(`cannot start the rollout: ${problems.map((p) => p.message).join('; ')}`, problems);
+  const turn = spec.gates.agentTurn;
+  if (turn) {
+    // The live agent-turn gate runs on every updated gateway: each must have the agent after the change.
+    const missing = entries.filter((e) => !(fpAfter[e.name]?.agents ?? []).includes(turn.agent)).map((e) => e.name);
+    if (missing.length > 0) {
+      throw new AppError('invalid', `spec.gates.agentTurn.agent: gateway(s) ${missing.join(', ')} would have no agent "${turn.agent}" after the change; the agent-turn gate runs on every gateway the rollout updates (narrow the selector)`,
+        missing.map((g) => issue('rollout_agent_missing', 'spec.gates.agentTurn.agent', `gateway ${g} has no agent "${turn.agent}"`, { resource: `Gateway/${g}` })));
+    }
+  }
   const blocked: VersionBreaker[] = read.breakers.filter((b) => b.failures >= threshold && entries.some((e) => e.toVersion === b.version && e.fromVersion !== b.version));
   if (blocked.length > 0) {
     const b = blocked[0]!;

@@ -1,12 +1,14 @@
 // Wires the rollout controller (ADR 0010): gates through the OpenClaw probe and the RuntimeDriver's
-// exec (doctor and backups run with the gateway's own runtime, HOME and state dir), events on the
+// exec (doctor and backups run with the gateway's own runtime, HOME and state dir), the live agent
+// turn (ADR 0015) through AgentTurnOps, events on the
 // SSE bus, gateway enqueues into the gateway controller.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { probeOpenClaw } from '../adapters/openclaw/probe.ts';
 import { DOCTOR_ARGS, backupArgs, doctorGate, parseBackup, parseDoctor, probeGates } from '../adapters/openclaw/rollout-checks.ts';
-import type { AppDeps, GatewayFingerprint, RolloutOps } from '../app/app-deps.ts';
+import type { AgentTurnOps, AppDeps, GatewayFingerprint, RolloutOps } from '../app/app-deps.ts';
 import { DEFAULT_BREAKER_THRESHOLD } from '../app/rollout-commands.ts';
+import { judgeAgentTurn } from '../core/agent-turn.ts';
 import type { FleetDocument } from '../core/fleet-file.ts';
 import type { RuntimeDriver } from '../core/ports/runtime.ts';
 import { type GateResult, filesFingerprint } from '../core/rollout.ts';
@@ -33,7 +35,7 @@ export function fingerprintWith(planning: Planning): (org: string, docs: FleetDo
       if (g.org !== org) continue;
       const e = g.effective;
       const material = JSON.stringify({ files: Object.entries(g.rendered?.files ?? {}).sort(([a], [b]) => a.localeCompare(b)), runtime: e.runtime, target: e.target, port: e.port, resources: e.spec.resources ?? null });
-      out[g.gateway] = { hash: createHash('sha256').update(material).digest('hex'), filesHash: filesFingerprint(g.rendered?.files ?? {}), runtimeVersion: e.runtime.version };
+      out[g.gateway] = { hash: createHash('sha256').update(material).digest('hex'), filesHash: filesFingerprint(g.rendered?.files ?? {}), runtimeVersion: e.runtime.version, agents: e.agents.map((a) => a.agentId) };
     }
     return out;
   };
@@ -47,6 +49,8 @@ function imageOf(d: DesiredGateway): { image?: string } {
 export function createRolloutRuntime(opts: {
   deps: AppDeps;
   driver: RuntimeDriver;
+  /** The live agent-turn gate (the same ops as `clawplane agents test`). */
+  agentTurns: AgentTurnOps;
   loadDesired(org: string, name: string): Promise<DesiredGateway | undefined>;
   enqueue(org: string, gateway: string): void;
   env: NodeJS.ProcessEnv;
@@ -82,6 +86,12 @@ export function createRolloutRuntime(opts: {
             const r = await driver.exec(id, { runtime: d.effective.runtime, ...imageOf(d), args: DOCTOR_ARGS, env: d.env, timeoutMs: DOCTOR_TIMEOUT_MS });
             results.push(r.timedOut ? { gate: 'doctor', ok: false, message: `openclaw doctor did not finish within ${DOCTOR_TIMEOUT_MS / 1000}s` } : doctorGate(parseDoctor(r.stdout), gates.doctor));
           }
+        }
+        // Last, and only on an otherwise healthy gateway: one live agent turn (ADR 0015).
+        const turn = gates.agentTurn;
+        if (turn && results.every((r) => r.ok)) {
+          const outcome = await opts.agentTurns.run(org, gateway, { agentId: turn.agent, message: turn.message, timeoutMs: turn.timeoutSeconds * 1000 });
+          results.push(judgeAgentTurn(turn, outcome));
         }
         return results;
       },

@@ -2,6 +2,7 @@
 // with a server-owned status. Pure: no I/O.
 import { z } from 'zod';
 import { IMAGE_REF_MESSAGE, isValidImageRef } from './image-ref.ts';
+import { agentTurnGateSchema } from './agent-turn.ts';
 
 export const API_VERSION = 'clawplane.dev/v1alpha1';
 
@@ -286,6 +287,8 @@ const rolloutSpec = z
         channels: z.boolean().default(true),
         /** openclaw doctor findings at or above this severity fail the gate. */
         doctor: z.enum(doctorSeverities).default('error'),
+        /** A live agent turn on every updated gateway, after the other gates (ADR 0015). */
+        agentTurn: agentTurnGateSchema.optional(),
       })
       .strict()
       .default({ timeoutSeconds: 180, maxRestarts: 2, health: true, channels: true, doctor: 'error' }),

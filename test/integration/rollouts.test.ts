@@ -77,6 +77,9 @@ describe('rollouts over the API and the controller (no gateways)', () => {
     expect(await msg(await start('r1', { spec: { selector: {} } }))).toMatch(/^422 nothing to roll out/);
     expect(await msg(await start('r1', { spec: { selector: {}, strategy: 'sideways', runtimeVersion: '2026.9.5' } }))).toMatch(/^422 invalid rollout spec: strategy/);
     expect(await msg(await start('R_1', { spec: { selector: {}, runtimeVersion: '2026.9.5' } }))).toMatch(/^422 rollout name/);
+    expect(await msg(await start('r1', { spec: { selector: {}, runtimeVersion: '2026.9.5', gates: { agentTurn: { agent: 'helper', message: 'ping', expect: '(' } } } })))
+      .toMatch(/^422 invalid rollout spec: gates\.agentTurn\.expect: not a valid regular expression/);
+    expect(await msg(await start('r1', { spec: { selector: {}, runtimeVersion: '2026.9.5', gates: { agentTurn: { agent: 'helper' } } } }))).toMatch(/^422 invalid rollout spec: gates\.agentTurn\.message/);
     expect(await msg(await start('r1', { spec: { selector: { labels: { tier: 'none' } }, runtimeVersion: '2026.9.5' } }))).toBe('422 the selector matches no gateway');
     expect(await msg(await start('r1', { spec: { selector: { names: ['nope'] }, runtimeVersion: '2026.9.5' } }))).toMatch(/^422 spec.selector.names: no gateway "nope"/);
     expect(await msg(await start('r1', { spec: { selector: { names: ['gw-a'] } }, fleet: webTemplate }))).toMatch(/^422 the change also affects gateway\(s\) the selector does not include: gw-b/);
@@ -85,12 +88,26 @@ describe('rollouts over the API and the controller (no gateways)', () => {
     const applyRollout = await h.request('POST', '/v1/apply', { text: 'kind: Rollout\nmetadata: { name: x, org: ro }\nspec: { selector: {} }\n' });
     expect(await msg(applyRollout)).toMatch(/^422 Rollout "x" cannot be applied .*clawplane rollout start/);
     expect((await h.request('GET', '/v1/orgs/ro/rollouts')).status).toBe(200);
+    // clawplane agents test: the body is checked first, then the agent; this harness runs no gateways (503).
+    const test = (agent: string, body: unknown): Promise<Response> => h.request('POST', `/v1/orgs/ro/agents/${agent}/test`, { body });
+    expect(await msg(await test('helper-a', {}))).toMatch(/^422 message: /);
+    expect(await msg(await test('helper-a', { message: 'ping', expect: '/x/g' }))).toMatch(/^422 expect: not a valid regular expression: flag\(s\) "g" not supported/);
+    expect(await msg(await test('helper-a', { message: 'ping', to: 'x' }))).toMatch(/^422 body: Unrecognized key/);
+    expect(await msg(await test('nope', { message: 'ping' }))).toBe('404 Agent "nope" not found in organization "ro"');
+    expect(await msg(await test('helper-a', { message: 'ping' }))).toMatch(/^503 /);
   });
 
   it('starts: writes the change and holds the affected gateways in one step; a broken canary rolls back and pins', async () => {
     await setGateway('gw-a', { revision: 1 });
     await setGateway('gw-b', { revision: 4 });
     await setGateway('gw-c', { revision: 2 });
+    // The live agent-turn gate (ADR 0015) needs its agent on every gateway the rollout updates.
+    const noAgent = await start('web-0', { spec: { selector: { labels: { tier: 'web' } }, gates: { agentTurn: { agent: 'nobody', message: 'ping' } } }, fleet: webTemplate });
+    const noAgentBody = (await noAgent.json()) as { error: { message: string; issues: { code: string; resource: string }[] } };
+    expect(noAgent.status).toBe(422);
+    expect(noAgentBody.error.message).toMatch(/^spec\.gates\.agentTurn\.agent: gateway\(s\) gw-a, gw-b would have no agent "nobody" after the change/);
+    expect(noAgentBody.error.issues.map((i) => [i.code, i.resource])).toEqual([['rollout_agent_missing', 'Gateway/gw-a'], ['rollout_agent_missing', 'Gateway/gw-b']]);
+    expect((await h.request('GET', '/v1/orgs/ro/rollouts/web-0')).status).toBe(404);
     const res = await start('web-1', { spec: { selector: { labels: { tier: 'web' } }, strategy: 'canary', canary: { count: 1 }, gates: { timeoutSeconds: 60 } }, fleet: webTemplate });
     expect(res.status, await res.clone().text()).toBe(201);
     let s = await rollout('web-1');

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { stream, streamSSE } from 'hono/streaming';
 import { canRead, roleIn } from '../../app/actor.ts';
+import { testAgent } from '../../app/agent-test-commands.ts';
 import { AppError } from '../../app/app-error.ts';
 import { listAudit, verifyAudit } from '../../app/audit-commands.ts';
 import { describeActor } from '../../app/auth-commands.ts';
@@ -153,6 +154,11 @@ export const opsRoutes: RouteDef[] = [
   {
     method: 'get', path: '/v1/orgs/:org/agents/:name/policy', summary: 'Effective integrations, skills and models of an agent, and which scope decided each', tag: 'plan', permission: 'read',
     handler: async (c, s) => c.json(await explainAgentPolicyCmd(s.deps, s.explainPolicy, await actorOf(c, s), param(c, 'org'), param(c, 'name'))),
+  },
+  {
+    method: 'post', path: '/v1/orgs/:org/agents/:name/test', tag: 'agents', permission: 'write', body: 'json',
+    summary: 'Run one live agent turn on the agent\'s running gateway: body {message, expect?, timeoutSeconds?}; answers {ok, message, reply?, durationMs} (a failed turn is ok:false, not an HTTP error); audited as agent.test',
+    handler: async (c, s) => c.json(await testAgent(s.deps, await actorOf(c, s), param(c, 'org'), param(c, 'name'), await jsonBody(c), String(c.get('requestId')))),
   },
   {
     method: 'put', path: '/v1/orgs/:org/secrets/:name/value', summary: 'Set the value of a local Secret (body {value} or {generate:true}, optional gateway or agent namespace); never returned, logged or audited', tag: 'secrets', permission: 'org-admin', body: 'json',

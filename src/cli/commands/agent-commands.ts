@@ -1,4 +1,4 @@
-// agents add | remove | list.
+// agents add | remove | list | test.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
@@ -76,5 +76,29 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
       const res = await client.json<{ deleted: { kind: string; name: string }[]; archives?: string[] }>('DELETE', `/v1/orgs/${org}/agents/${encodeURIComponent(name)}`);
       for (const d of res.deleted) ctx.out(`${d.kind.toLowerCase()}/${d.name} deleted`);
       for (const a of res.archives ?? []) ctx.out(`state archived to ${a}`);
+    });
+  agents
+    .command('test <agent>')
+    .description('Run one live agent turn on the agent\'s running gateway (agent/NAME or NAME); exit code 1 when the turn fails or the reply does not match --expect')
+    .requiredOption('--message <text>', 'what the agent is asked')
+    .option('--expect <regex>', 'the reply must match this regular expression ("PONG" or "/pong/i")')
+    .option('--timeout <seconds>', 'the turn\'s budget', '120')
+    .option('-o, --output <format>', 'text | json', 'text')
+    .action(async (ref: string, o: { message: string; expect?: string; timeout: string; output: string }) => {
+      const name = ref.replace(/^agents?\//, '');
+      if (!name || name.includes('/')) throw new Error(`"${ref}" is not an agent; give agent/NAME`);
+      const timeoutSeconds = Number(o.timeout);
+      if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new Error('--timeout must be a whole number of seconds');
+      const client = await ctx.client();
+      const org = await resolveOrg(client, ctx.org());
+      const r = await client.json<{ ok: boolean; message: string; reply?: string; gateway: string; durationMs: number }>('POST', `/v1/orgs/${org}/agents/${encodeURIComponent(name)}/test`, {
+        message: o.message, timeoutSeconds, ...(o.expect !== undefined ? { expect: o.expect } : {}),
+      });
+      if (o.output === 'json') ctx.out(JSON.stringify(r, null, 2));
+      else {
+        ctx.out(`agent/${name} on gateway/${r.gateway}: ${r.ok ? 'PASS' : 'FAIL'} — ${r.message}`);
+        if (r.reply !== undefined) ctx.out(`reply: ${r.reply}`);
+      }
+      if (!r.ok) process.exitCode = 1;
     });
 }

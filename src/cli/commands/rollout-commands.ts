@@ -121,6 +121,10 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
     .option('--doctor <severity>', 'fail on openclaw doctor findings at or above: off | info | warning | error', 'error')
     .option('--no-health-gate', 'skip the Gateway health RPC gate')
     .option('--no-channels-gate', 'skip the channels.status gate')
+    .option('--agent-turn <agent>', 'after the other gates, run one live turn of this agent (its agent id) on every updated gateway')
+    .option('--agent-turn-message <text>', 'the message of the agent-turn gate')
+    .option('--agent-turn-expect <regex>', 'the reply must match this regular expression ("PONG" or "/pong/i")')
+    .option('--agent-turn-timeout <seconds>', 'the agent turn\'s own budget (default 120)')
     .option('--restore-backup', 'downgrade: put back the state saved before the earlier upgrade away from the target version')
     .option('--on-failure <mode>', 'keep | revert: what already-updated healthy gateways do when a gate fails', 'revert')
     .option('-w, --watch', 'follow the rollout until it ends (exit code 1 unless it succeeded)')
@@ -131,6 +135,16 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
       if (typeof o.gateways === 'string') selector.names = o.gateways.split(',').map((s) => s.trim()).filter(Boolean);
       const canaryRaw = String(o.canary);
       const canary = canaryRaw.endsWith('%') ? { percent: int('--canary', canaryRaw.slice(0, -1)) } : { count: int('--canary', canaryRaw) };
+      const turnFlags = ['agentTurnMessage', 'agentTurnExpect', 'agentTurnTimeout'].filter((k) => typeof o[k] === 'string');
+      if (typeof o.agentTurn !== 'string' && turnFlags.length > 0) throw new Error('--agent-turn-message, --agent-turn-expect and --agent-turn-timeout need --agent-turn AGENT');
+      if (typeof o.agentTurn === 'string' && typeof o.agentTurnMessage !== 'string') throw new Error('--agent-turn needs --agent-turn-message TEXT (what the agent is asked)');
+      const agentTurn = typeof o.agentTurn === 'string'
+        ? {
+          agent: o.agentTurn, message: o.agentTurnMessage,
+          ...(typeof o.agentTurnExpect === 'string' ? { expect: o.agentTurnExpect } : {}),
+          ...(typeof o.agentTurnTimeout === 'string' ? { timeoutSeconds: int('--agent-turn-timeout', o.agentTurnTimeout) } : {}),
+        }
+        : undefined;
       const spec = {
         selector,
         strategy: o.strategy,
@@ -139,6 +153,7 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
         gates: {
           timeoutSeconds: int('--timeout', o.timeout as string), maxRestarts: int('--max-restarts', o.maxRestarts as string),
           doctor: o.doctor, health: o.healthGate !== false, channels: o.channelsGate !== false,
+          ...(agentTurn ? { agentTurn } : {}),
         },
         onFailure: o.onFailure,
         ...(o.restoreBackup === true ? { restoreBackup: true } : {}),
