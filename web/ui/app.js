@@ -148,7 +148,7 @@ async function loadGatewayStatus(org, name) {
   summaryList([
     ['Status', s.lifecycle ?? 'pending'], ['Phase', s.phase], ['Desired state', g.spec?.desiredState], ['Ready', readyOf(s)],
     ['Endpoint', s.endpoint ?? s.url ?? (g.spec?.port ? `port ${g.spec.port} (${g.spec.exposure ?? 'loopback'})` : undefined)],
-    ['Runtime version', s.runtimeVersion ?? g.spec?.runtime?.version], ['Revision', s.revision], ['Pinned revision', s.pinnedRevision ?? g.spec?.pinnedRevision],
+    ['Runtime version', s.runtimeVersion ?? (g.spec?.runtime?.version ? `${g.spec.runtime.version} (desired)` : 'not observed yet')], ['Revision', s.revision], ['Pinned revision', s.pinnedRevision ?? g.spec?.pinnedRevision],
     ['Restarts', s.restarts], ['Group', g.metadata.group], ['Last error', s.lastError ?? s.message],
   ]);
   fill('gw-conditions', (s.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message, c.lastTransitionTime]));
