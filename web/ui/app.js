@@ -147,9 +147,9 @@ async function loadGatewayStatus(org, name) {
   const s = g.status ?? {};
   summaryList([
     ['Status', s.lifecycle ?? 'pending'], ['Phase', s.phase], ['Desired state', g.spec?.desiredState], ['Ready', readyOf(s)],
-    ['Endpoint', s.endpoint ?? s.url ?? (g.spec?.port ? `port ${g.spec.port} (${g.spec.exposure ?? 'loopback'})` : undefined)],
+    ['Endpoint', s.endpoint?.port ? `${s.endpoint.host ?? ''}:${s.endpoint.port} (${g.spec?.exposure ?? 'loopback'})` : g.spec?.port ? `port ${g.spec.port} (${g.spec.exposure ?? 'loopback'})` : undefined],
     ['Runtime version', s.runtimeVersion ?? (g.spec?.runtime?.version ? `${g.spec.runtime.version} (desired)` : 'not observed yet')], ['Revision', s.revision], ['Pinned revision', s.pinnedRevision ?? g.spec?.pinnedRevision],
-    ['Restarts', s.restarts], ['Group', g.metadata.group], ['Last error', s.lastError ?? s.message],
+    ['Restarts', s.restarts], ['Group', g.metadata.group], ['Message', s.message], ['Last error', s.lastError],
   ]);
   fill('gw-conditions', (s.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message, c.lastTransitionTime]));
   fill('gw-meta', [
@@ -188,7 +188,8 @@ async function loadConfig(org, name) {
     return;
   }
   const issues = (gw.issues ?? []).map((i) => i.message ?? String(i));
-  const drift = typeof gw.diffAgainstDeployed === 'string' ? gw.diffAgainstDeployed : gw.diffAgainstDeployed ? 'differs from the deployed config' : '';
+  const d = gw.diffAgainstDeployed;
+  const drift = typeof d === 'string' ? d : Array.isArray(d) ? (d.length === 0 ? 'identical to the deployed config' : `${d.length} difference(s) (${d.slice(0, 5).map((x) => x?.path ?? JSON.stringify(x)).join(', ')})`) : '';
   $('gw-config-note').textContent = [drift && `Against deployed: ${drift}.`, gw.env?.length ? `Environment: ${gw.env.join(', ')}.` : '', issues.length ? `Issues: ${issues.join('; ')}` : ''].filter(Boolean).join(' ');
   $('gw-config').textContent = JSON.stringify(gw.config, null, 2);
 }
