@@ -378,4 +378,16 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: gateway detail, a
     }, undefined, { timeout: 10_000 });
     expect(await page.evaluate(() => (globalThis as unknown as Win).__marker)).toBe('same page');
   }, 30_000);
+
+  it('shows a clear message when the server refuses an action (role lowered while the page was open)', async () => {
+    expect((await cli(['user', 'role', 'olga', '--role', 'viewer', '--org', 'acme'])).code).toBe(0);
+    // the page still shows the buttons it drew for an operator; the server decides
+    await page.click('#gw-actions button[data-action="start"]');
+    await page.click('#confirm-yes');
+    await page.waitForFunction(() => /Not allowed/.test((globalThis as unknown as { document: { getElementById(i: string): { textContent: string } } }).document.getElementById('flash').textContent));
+    expect(await page.textContent('#flash')).toMatch(/^Not allowed to start ops-gw: .+/);
+    expect(await page.getAttribute('#flash', 'data-kind')).toBe('error');
+    const audit = JSON.parse((await cli(['audit', 'list', '--org', 'acme', '--limit', '1000', '-o', 'json'])).stdout) as { action: string }[];
+    expect(audit.filter((e) => e.action === 'gateway.start')).toEqual([]);
+  }, 30_000);
 });
