@@ -4,7 +4,7 @@
 // rate-limited wrong passwords, SSO login with the role from the group claim, logout.
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -238,4 +238,156 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     for (const c of cookies) expect(await scanForSecret([dataDir], c.value)).toEqual([]);
     expect(await readFile(logFile, 'utf8')).not.toContain('clawplane_session=');
   });
+});
+
+// The operator views (ADR 0017): gateway detail, lifecycle actions by role, live updates over the
+// event stream, hostile strings rendered as text. No reconciler here (no gateway runs): the
+// restart is checked through the API result and the audit chain (the CLI reads it).
+const HOSTILE = '<img src=x onerror="globalThis.__xss=1">';
+const OPS_FLEET = `apiVersion: clawplane.dev/v1alpha1
+kind: Organization
+metadata: { name: acme }
+spec: { displayName: Acme, defaults: { runtime: { kind: openclaw, version: "2026.9.6" }, target: { kind: process } } }
+---
+kind: Secret
+metadata: { name: tg-token }
+spec: { provider: env, key: TG_TOKEN }
+---
+kind: Gateway
+metadata: { name: ops-gw, labels: { env: dev }, annotations: { note: '${HOSTILE}' } }
+spec: { profile: usecase, port: 19000 }
+---
+kind: Agent
+metadata: { name: helper, gateway: ops-gw }
+spec: { kind: usecase, purpose: '${HOSTILE}', model: anthropic/claude-sonnet-4-6 }
+---
+kind: ChannelAccount
+metadata: { name: tg, gateway: ops-gw }
+spec: { channel: telegram, accountId: helper, agent: helper, credentials: { botToken: { secretRef: tg-token } } }
+`;
+const OP_PASSWORD = 'Copper-Willow-Beacon-58';
+const VIEWER_PASSWORD = 'Saffron-Ridge-Anchor-93';
+
+describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: gateway detail, actions by role, live updates, XSS', () => {
+  let dataDir: string;
+  let server: ServerProcess;
+  let browser: TestBrowser;
+  let page: Page;
+  let base: string;
+  const cli = (args: string[], input?: string) => runCli(args, { CLAWPLANE_URL: server.url, CLAWPLANE_TOKEN: server.token }, input);
+  interface Win { __xss?: number; __marker?: string; document: { querySelectorAll(s: string): { length: number } } }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'clawplane-dashboard-ops-'));
+    const port = await freePort();
+    base = `http://localhost:${port}`;
+    server = await startServerProcess(dataDir, { port, reconcile: false, env: { CLAWPLANE_PUBLIC_URL: base } });
+    await writeFile(join(dataDir, 'fleet.yaml'), OPS_FLEET);
+    const applied = await cli(['apply', '-f', join(dataDir, 'fleet.yaml')]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect((await cli(['user', 'add', 'olga', '--role', 'operator', '--org', 'acme'], `${OP_PASSWORD}\n`)).code).toBe(0);
+    expect((await cli(['user', 'add', 'vera', '--role', 'viewer', '--org', 'acme'], `${VIEWER_PASSWORD}\n`)).code).toBe(0);
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function readyState(state: string): Promise<void> {
+    await page.waitForFunction((s) => (globalThis as unknown as BrowserGlobals).document.body.dataset.ready === s, state, { timeout: 20_000 });
+  }
+  async function signIn(user: string, password: string): Promise<void> {
+    await browser.context.clearCookies();
+    await page.goto(`${base}/ui/`);
+    await readyState('login');
+    await page.fill('input[name=username]', user);
+    await page.fill('input[name=password]', password);
+    await page.click('#login-submit');
+    await readyState('overview');
+  }
+  const summary = async (): Promise<Record<string, string>> =>
+    Object.fromEntries(await page.$$eval('#gw-summary dt', (dts) => dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''])));
+
+  it('a viewer sees the gateway detail (status, revisions, rendered config, agents) and no action buttons; the server refuses a restart', async () => {
+    await signIn('vera', VIEWER_PASSWORD);
+    await page.waitForSelector('#conn[data-state="live"]');
+    await page.click('#gateways tbody a:text-is("ops-gw")');
+    await readyState('gateway');
+    expect(await page.textContent('#gw-title')).toBe('Gateway ops-gw');
+    expect(await summary()).toMatchObject({ Status: 'pending', 'Desired state': 'running', 'Runtime version': 'not observed yet', Endpoint: 'port 19000 (loopback)' });
+    expect(await page.textContent('#gw-revisions-note')).toMatch(/No revision yet/);
+    const config = JSON.parse((await page.textContent('#gw-config')) ?? '{}') as { gateway: { port: number }; channels: { telegram: { accounts: { helper: { botToken: unknown } } } } };
+    expect(config.gateway.port).toBe(19000);
+    expect(config.channels.telegram.accounts.helper.botToken).toEqual({ source: 'env', provider: 'default', id: expect.any(String) });
+    expect(await page.textContent('#gw-logs-note')).toMatch(/No logs: no runtime is attached/);
+    expect(await page.$$eval('#gw-agents tbody td:first-child', (tds) => tds.map((t) => t.textContent))).toEqual(['helper']);
+    expect(await page.isVisible('#gw-actions')).toBe(false);
+    expect(await page.$$eval('#gw-actions button', (bs) => bs.filter((b) => (b as unknown as { offsetParent: unknown }).offsetParent !== null).length)).toBe(0);
+    const refused = await page.evaluate(async () => {
+      const s = (await (await fetch('/v1/auth/session')).json()) as { csrfToken: string };
+      const r = await fetch('/v1/orgs/acme/gateways/ops-gw/restart', { method: 'POST', headers: { 'x-csrf-token': s.csrfToken } });
+      return r.status;
+    });
+    expect(refused).toBe(403);
+    await page.goto(`${base}/ui/#/rollouts`);
+    await readyState('rollouts');
+    expect(await page.textContent('#rollouts-note')).toBe('No rollouts in this organization.');
+  }, 60_000);
+
+  it('shows hostile annotation and agent text as text, never markup', async () => {
+    await page.goto(`${base}/ui/#/gateways/ops-gw`);
+    await readyState('gateway');
+    const meta = await page.$$eval('#gw-meta tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(meta).toContainEqual(['annotation', 'note', HOSTILE]);
+    expect(await page.$$eval('#gw-agents tbody td:nth-child(3)', (tds) => tds.map((t) => t.textContent))).toEqual([HOSTILE]);
+    expect(await page.evaluate(() => (globalThis as unknown as Win).document.querySelectorAll('main img').length)).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.evaluate(() => (globalThis as unknown as Win).__xss)).toBeUndefined();
+  });
+
+  it('an operator restarts a gateway after confirming; cancelling does nothing; the audit records gateway.restart', async () => {
+    await signIn('olga', OP_PASSWORD);
+    await page.goto(`${base}/ui/#/gateways/ops-gw`);
+    await readyState('gateway');
+    expect(await page.isVisible('#gw-actions button[data-action="restart"]')).toBe(true);
+    await page.click('#gw-actions button[data-action="restart"]');
+    expect(await page.textContent('#confirm-text')).toBe('Restart gateway ops-gw in acme?');
+    await page.click('#confirm-no');
+    await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).document.body.dataset.ready === 'gateway');
+    expect(await page.textContent('#flash')).toBe('restart cancelled.');
+    await page.click('#gw-actions button[data-action="restart"]');
+    await page.click('#confirm-yes');
+    await page.waitForFunction(() => /restart of ops-gw/.test((globalThis as unknown as { document: { getElementById(i: string): { textContent: string } } }).document.getElementById('flash').textContent));
+    expect(await page.textContent('#flash')).toBe('restart of ops-gw: restarting');
+    const audit = JSON.parse((await cli(['audit', 'list', '--org', 'acme', '--limit', '1000', '-o', 'json'])).stdout) as { action: string; actor: string; target: string }[];
+    expect(audit.filter((e) => e.action === 'gateway.restart')).toEqual([expect.objectContaining({ actor: 'olga', target: 'Gateway/ops-gw' })]);
+  }, 60_000);
+
+  it('updates the open gateway detail live when the CLI changes it (no reload)', async () => {
+    await page.waitForSelector('#conn[data-state="live"]');
+    await page.evaluate(() => ((globalThis as unknown as Win).__marker = 'same page'));
+    const stopped = await cli(['stop', 'gateway/ops-gw', '--org', 'acme']);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    await page.waitForFunction(() => {
+      const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string; nextElementSibling: { textContent: string } }> } }).document;
+      return Array.from(d.querySelectorAll('#gw-summary dt')).some((dt) => dt.textContent === 'Desired state' && dt.nextElementSibling.textContent === 'stopped');
+    }, undefined, { timeout: 10_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as Win).__marker)).toBe('same page');
+  }, 30_000);
+
+  it('shows a clear message when the server refuses an action (role lowered while the page was open)', async () => {
+    expect((await cli(['user', 'role', 'olga', '--role', 'viewer', '--org', 'acme'])).code).toBe(0);
+    // the page still shows the buttons it drew for an operator; the server decides
+    await page.click('#gw-actions button[data-action="start"]');
+    await page.click('#confirm-yes');
+    await page.waitForFunction(() => /Not allowed/.test((globalThis as unknown as { document: { getElementById(i: string): { textContent: string } } }).document.getElementById('flash').textContent));
+    expect(await page.textContent('#flash')).toMatch(/^Not allowed to start ops-gw: .+/);
+    expect(await page.getAttribute('#flash', 'data-kind')).toBe('error');
+    const audit = JSON.parse((await cli(['audit', 'list', '--org', 'acme', '--limit', '1000', '-o', 'json'])).stdout) as { action: string }[];
+    expect(audit.filter((e) => e.action === 'gateway.start')).toEqual([]);
+  }, 30_000);
 });
