@@ -104,7 +104,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     // changing it again needs the current one
     const wrong = await cli(['user', 'passwd'], `not-the-current-one\n${ADMIN_PASSWORD}-2\n`);
     expect(wrong.stderr).toMatch(/current password is wrong/);
-  }, 60_000);
+  }, 180_000);
 
   it('password login shows the fleet overview', async () => {
     await page.goto(`${base}/ui/`);
@@ -128,7 +128,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     const session = cookies.find((c) => c.name === 'clawplane_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.cookie)).not.toContain('clawplane_session'); // HttpOnly
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a cross-site form POST and a same-origin POST without the CSRF token', async () => {
     const other = await browser.context.newPage();
@@ -169,7 +169,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     expect(await page.textContent('#login-error')).toMatch(/too many failed logins/);
     const audit = JSON.parse((await cli(['audit', 'list', '--org', 'acme', '--limit', '1000', '-o', 'json'])).stdout) as { action: string; diff: unknown }[];
     expect(audit.filter((e) => e.action === 'auth.lockout')).toHaveLength(1);
-  }, 60_000);
+  }, 180_000);
 
   it('signs in with SSO through the real OIDC provider; the group claim decides the role', async () => {
     await browser.context.clearCookies();
@@ -193,7 +193,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     expect(audit.find((e) => e.action === 'auth.login' && e.target === 'User/sam')?.diff).toMatchObject({ method: 'oidc' });
     const users = await cli(['user', 'list', '--org', 'acme']);
     expect(users.stdout).toMatch(/sam\s+viewer\s+no\s+yes/);
-  }, 60_000);
+  }, 180_000);
 
   it('an SSO auditor sees audit events but not the fleet; unmapped groups are refused', async () => {
     await page.click('#logout');
@@ -224,7 +224,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: password and SSO 
     await page.waitForURL((u) => u.pathname === '/v1/auth/oidc/callback', { timeout: 20_000 });
     expect(await page.textContent('body')).toMatch(/do not map to any role/);
     expect((await cli(['user', 'list', '--org', 'acme'])).stdout).not.toMatch(/nobody/);
-  }, 60_000);
+  }, 180_000);
 
   it('keeps passwords, session ids, tokens and the IdP client secret out of the data dir and log', async () => {
     const log = server.logs();
@@ -336,7 +336,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: gateway detail, a
     await page.goto(`${base}/ui/#/rollouts`);
     await readyState('rollouts');
     expect(await page.textContent('#rollouts-note')).toBe('No rollouts in this organization.');
-  }, 60_000);
+  }, 180_000);
 
   it('shows hostile annotation and agent text as text, never markup', async () => {
     await page.goto(`${base}/ui/#/gateways/ops-gw`);
@@ -365,7 +365,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: gateway detail, a
     expect(await page.textContent('#flash')).toBe('restart of ops-gw: restarting');
     const audit = JSON.parse((await cli(['audit', 'list', '--org', 'acme', '--limit', '1000', '-o', 'json'])).stdout) as { action: string; actor: string; target: string }[];
     expect(audit.filter((e) => e.action === 'gateway.restart')).toEqual([expect.objectContaining({ actor: 'olga', target: 'Gateway/ops-gw' })]);
-  }, 60_000);
+  }, 180_000);
 
   it('updates the open gateway detail live when the CLI changes it (no reload)', async () => {
     await page.waitForSelector('#conn[data-state="live"]');
