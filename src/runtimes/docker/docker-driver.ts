@@ -387,15 +387,7 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
       }
       stream.destroy();
     }
-    let code: number | null = null;
-    for (let i = 0; i < 40 && !timedOut; i++) {
-      const st = await ex.inspect();
-      if (!st.Running) {
-        code = st.ExitCode ?? null;
-        break;
-      }
-      await sleep(50);
-    }
+    const code = timedOut ? null : await execExitCode(ex, 40);
     const out = col.result();
     return { code, stdout: out.stdout, stderr: out.stderr + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''), timedOut };
   }
@@ -672,15 +664,7 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
         stream.on('close', () => { clearTimeout(t); resolve(); });
         stream.on('error', () => { clearTimeout(t); resolve(); });
       });
-      let exitCode: number | null = null;
-      for (let i = 0; i < 20 && !timedOut; i++) {
-        const st = await ex.inspect();
-        if (!st.Running) {
-          exitCode = st.ExitCode ?? null;
-          break;
-        }
-        await sleep(50);
-      }
+      const exitCode = timedOut ? null : await execExitCode(ex, 20);
       return {
         exitCode, stdout: Buffer.concat(chunks.out).toString('utf8'),
         stderr: Buffer.concat(chunks.err).toString('utf8') + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''),
@@ -763,4 +747,14 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
     },
   };
   return driver;
+}
+
+/** The exit code of a finished exec, polled briefly (the output stream can end before the Engine records the exit). */
+async function execExitCode(ex: { inspect(): Promise<{ Running: boolean; ExitCode?: number | null }> }, tries: number): Promise<number | null> {
+  for (let i = 0; i < tries; i++) {
+    const st = await ex.inspect();
+    if (!st.Running) return st.ExitCode ?? null;
+    await sleep(50);
+  }
+  return null;
 }
