@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { lookupReloadKind, probeOpenClaw } from '../adapters/openclaw/probe.ts';
+import { checkConfigApplied, lookupReloadKind, probeOpenClaw } from '../adapters/openclaw/probe.ts';
 import { installRuntime, listRuntimes, removeRuntime } from '../adapters/openclaw/runtime-install.ts';
 import type { AppDeps, GatewayRuntimeOps, RuntimeVersionOps } from '../app/app-deps.ts';
 import { SYSTEM_ACTOR } from '../app/actor.ts';
@@ -173,6 +173,7 @@ export function createGatewayRuntime(opts: {
     },
     driver,
     probe: probeOpenClaw,
+    configApplied: (endpoint: { host: string; port: number }, token: string) => checkConfigApplied(endpoint, token),
     lookupReloadKind: (endpoint: { host: string; port: number }, token: string, paths: string[]) => lookupReloadKind(endpoint, token, paths),
     writeStatus: async (org: string, name: string, status: GatewayStatus): Promise<void> => {
       const desired = await loadDesired(org, name).catch(() => undefined);

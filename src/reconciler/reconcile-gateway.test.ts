@@ -3,7 +3,7 @@
 // memory. The real path (real store + process driver + OpenClaw gateway) is covered end-to-end after merge.
 import { describe, expect, it } from 'vitest';
 import type { EffectiveGateway } from '../core/model.ts';
-import type { HealthReport } from '../core/ports/claw-adapter.ts';
+import type { ConfigApplied, HealthReport } from '../core/ports/claw-adapter.ts';
 import { type GatewayDeployment, type ObservedGateway, type RuntimeDriver, TARGET_UNAVAILABLE } from '../core/ports/runtime.ts';
 import type { Resource } from '../core/resources.ts';
 import type { GatewayStatus } from '../core/status.ts';
@@ -81,7 +81,7 @@ function makeDesired(over: { config?: object; generation?: number; desiredState?
   return { resource, effective, rendered: { files: { 'openclaw.json': config }, env: [], issues }, env: { OPENCLAW_GATEWAY_TOKEN: over.token ?? 'tok-1' }, specHash: `h:${config}:${over.token ?? 'tok-1'}` };
 }
 
-function harness(opts: { probe?: (n: number) => HealthReport; reloadKind?: 'hot' | 'restart' } = {}) {
+function harness(opts: { probe?: (n: number) => HealthReport; reloadKind?: 'hot' | 'restart'; configApplied?: (n: number) => ConfigApplied } = {}) {
   const clock = createFakeClock();
   const d = recordingDriver();
   let desired: DesiredGateway | undefined = makeDesired();
@@ -89,7 +89,9 @@ function harness(opts: { probe?: (n: number) => HealthReport; reloadKind?: 'hot'
   const events: GatewayEvent[] = [];
   const audits: { action: string; details: Record<string, unknown> }[] = [];
   let probes = 0;
+  let configChecks = 0;
   const deps: ReconcileDeps = {
+    ...(opts.configApplied ? { configApplied: async () => { configChecks++; d.calls.push('configApplied'); return opts.configApplied!(configChecks); } } : {}),
     loadDesired: async () => desired && { ...desired, resource: { ...desired.resource, ...(statuses.length ? { status: JSON.parse(JSON.stringify(statuses.at(-1))) as Record<string, unknown> } : {}) } },
     driver: d.driver,
     probe: async () => {
@@ -154,6 +156,66 @@ describe('reconcileGateway (recording driver)', () => {
     h.calls.length = 0;
     expect((await h.run()).outcome).toBe('unchanged');
     expect(h.calls).toEqual(['observe', 'readConfig']);
+  });
+
+  it('after a hot apply, waits until the gateway has read and applied the new file before reporting it (bounded)', async () => {
+    // 1: before the write (file f1); 2: the gateway has not noticed the write yet (still f1, applied);
+    // 3: read f2, reload pending; 4: f2 applied.
+    const h = harness({
+      reloadKind: 'hot',
+      configApplied: (n) => (n <= 2 ? { state: 'applied', fileHash: 'f1' } : n === 3 ? { state: 'pending', message: 'hot reload pending', fileHash: 'f2' } : { state: 'applied', fileHash: 'f2' }),
+    });
+    await h.run();
+    h.setDesired(makeDesired({ generation: 2, config: { gateway: { mode: 'local', port: 20000, bind: 'loopback' }, logging: { level: 'debug' } } }));
+    h.calls.length = 0;
+    const before = h.statuses.length;
+    const p = h.run();
+    await h.clock.advance(5000);
+    const r = await p;
+    expect(r.outcome).toBe('hot-applied');
+    expect(h.calls).toEqual(['observe', 'readConfig', 'lookup:logging.level', 'configApplied', 'writeFiles', 'configApplied', 'configApplied', 'configApplied']);
+    // Nothing reported for the new spec until the gateway applied it: one status write, at the end.
+    expect(h.statuses.length).toBe(before + 1);
+    expect(h.statuses.at(-1)).toMatchObject({ observedGeneration: 2, lastAction: 'hot-applied', lifecycle: 'running', health: { ready: true } });
+    expect(h.statuses.at(-1)?.applied?.specHash).toContain('debug');
+  });
+
+  it('a hot apply the gateway refuses is not recorded as applied: not ready, explained, written again next pass', async () => {
+    const h = harness({ reloadKind: 'hot', configApplied: (n) => (n === 1 ? { state: 'applied', fileHash: 'f1' } : { state: 'invalid', message: 'the gateway refused its config file: logging.level: Invalid input', fileHash: `f${n}` }) });
+    await h.run();
+    const good = h.statuses.at(-1)!.applied!.specHash;
+    h.setDesired(makeDesired({ generation: 2, config: { gateway: { mode: 'local', port: 20000, bind: 'loopback' }, logging: { level: 'loud' } } }));
+    h.calls.length = 0;
+    const r = await h.run();
+    expect(r.outcome).toBe('hot-applied');
+    expect(r.requeueAfterMs).toBe(5000);
+    const st = h.statuses.at(-1)!;
+    expect(st.applied?.specHash).toBe(good);
+    expect(st.health).toMatchObject({ ready: false, error: 'the gateway refused its config file: logging.level: Invalid input' });
+    expect(st.lifecycle).not.toBe('running');
+    expect(h.events.at(-1)).toMatchObject({ type: 'gateway.hot-apply-failed', message: expect.stringContaining('logging.level: Invalid input') });
+    h.calls.length = 0;
+    await h.run();
+    expect(h.calls).toContain('writeFiles');
+
+    // A gateway that never reads the file is reported at the deadline (readyTimeoutMs), not waited on forever.
+    const stuck = harness({ reloadKind: 'hot', configApplied: () => ({ state: 'applied', fileHash: 'f1' }) });
+    await stuck.run();
+    stuck.setDesired(makeDesired({ generation: 2, config: { gateway: { mode: 'local', port: 20000, bind: 'loopback' }, logging: { level: 'debug' } } }));
+    const p = stuck.run();
+    await stuck.clock.advance(11_000);
+    await p;
+    expect(stuck.statuses.at(-1)?.health).toMatchObject({ ready: false, error: 'the gateway has not read its new config file after 10s' });
+  });
+
+  it('a runtime that cannot tell (no hashes, unreachable) is trusted at once, as before', async () => {
+    const h = harness({ reloadKind: 'hot', configApplied: () => ({ state: 'unknown', message: 'config.get has no applied/revision hashes (older runtime)' }) });
+    await h.run();
+    h.setDesired(makeDesired({ generation: 2, config: { gateway: { mode: 'local', port: 20000, bind: 'loopback' }, logging: { level: 'debug' } } }));
+    h.calls.length = 0;
+    expect((await h.run()).outcome).toBe('hot-applied');
+    expect(h.calls).toEqual(['observe', 'readConfig', 'lookup:logging.level', 'configApplied', 'writeFiles']);
+    expect(h.statuses.at(-1)).toMatchObject({ lifecycle: 'running', health: { ready: true } });
   });
 
   it('restarts when a changed path needs a restart, or when env (token) changes', async () => {

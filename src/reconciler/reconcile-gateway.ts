@@ -6,7 +6,7 @@ import { jsonEqual } from '../core/config-diff.ts';
 import type { Issue } from '../core/issues.ts';
 import type { EffectiveGateway } from '../core/model.ts';
 import { type PlanAction, type PlanDesired, type PlanObserved, type ReloadKind, pathsNeedingReloadKind, planGateway } from '../core/plan-gateway.ts';
-import type { HealthReport, RenderedGateway } from '../core/ports/claw-adapter.ts';
+import type { ConfigApplied, HealthReport, RenderedGateway } from '../core/ports/claw-adapter.ts';
 import { type GatewayDeployment, type ObservedGateway, type ObservedPhase, type RuntimeDriver, TARGET_UNAVAILABLE } from '../core/ports/runtime.ts';
 import type { Resource } from '../core/resources.ts';
 import { kubernetesPlacement } from './kubernetes-placement.ts';
@@ -78,6 +78,12 @@ export interface ReconcileDeps {
   driver: RuntimeDriver;
   probe(endpoint: Endpoint, token: string, opts?: { deep?: boolean; timeoutMs?: number }): Promise<HealthReport>;
   lookupReloadKind(endpoint: Endpoint, token: string, paths: string[]): Promise<Record<string, ReloadKind>>;
+  /**
+   * Has the gateway applied its config file? After a hot apply the pass waits for it (bounded by
+   * readyTimeoutMs), so a revision is only reported once the gateway really runs it (gates after it
+   * test the new config, not the old one). Optional: without it a hot apply is trusted at once.
+   */
+  configApplied?(endpoint: Endpoint, token: string): Promise<ConfigApplied>;
   writeStatus(org: string, name: string, status: GatewayStatus): Promise<void>;
   emit(event: GatewayEvent): void;
   audit(action: string, target: AuditTarget, details: Record<string, unknown>): Promise<void>;
@@ -211,6 +217,8 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
   let driftPaths: string[] | undefined;
   let backingOff = false;
   let readinessTimedOut = false;
+  /** Set when a hot apply was written but the gateway did not apply it. */
+  let hotApplyError: string | undefined;
 
   /** Set when the target reports health itself (Kubernetes pod Ready): polled less often. */
   let targetHealth = false;
@@ -226,6 +234,37 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
     } catch (err) {
       return { live: false, ready: false, error: errorMessage(err) };
     }
+  }
+
+  /** The gateway's view of its config file before a hot apply (undefined when it cannot tell). */
+  async function configBefore(): Promise<string | undefined> {
+    if (!deps.configApplied) return undefined;
+    // A target that reports health itself (Kubernetes) usually cannot be reached by the control plane.
+    if (driver.observeHealth && (await driver.observeHealth(id).catch(() => undefined))) return undefined;
+    return (await deps.configApplied(endpoint, token).catch(() => undefined))?.fileHash;
+  }
+
+  /**
+   * After a hot apply: poll until the gateway has read the new file (its file hash moved on from
+   * `before`) and runs it. Answers undefined when it does (or cannot tell: older runtime, unreachable
+   * target), else why not: refused at once, still pending at the deadline (readyTimeoutMs).
+   */
+  async function awaitConfigApplied(before: string | undefined): Promise<string | undefined> {
+    if (!deps.configApplied || before === undefined) return undefined;
+    const deadline = clock.now() + o.readyTimeoutMs;
+    let last: ConfigApplied = { state: 'unknown' };
+    for (;;) {
+      last = await deps.configApplied(endpoint, token).catch((e: unknown): ConfigApplied => ({ state: 'unknown', message: `config.get: ${errorMessage(e)}` }));
+      const seen = last.fileHash !== undefined && last.fileHash !== before;
+      if (seen && last.state === 'applied') return undefined;
+      if (seen && last.state === 'invalid') return last.message;
+      if (last.state === 'unknown' && !/^(connect|config\.get):/.test(last.message ?? '')) return undefined;
+      if (clock.now() >= deadline || signal?.aborted) break;
+      await clock.sleep(Math.min(Math.max(o.readyPollMs, 250), Math.max(0, deadline - clock.now())), signal);
+    }
+    if (last.state === 'unknown') return undefined;
+    const why = last.fileHash === before ? 'the gateway has not read its new config file' : (last.message ?? 'the gateway has not applied its new config');
+    return `${why} after ${Math.round(o.readyTimeoutMs / 1000)}s`;
   }
 
   const finish = async (extra: { error?: string; unavailable?: string; outcome?: ReconcileOutcome; requeueAfterMs?: number }): Promise<ReconcileResult> => {
@@ -357,12 +396,21 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
         action = 'restarted';
         emit('gateway.restarted', `gateway ${name} restarted to apply its spec`, { reason: act.reason, paths: act.paths });
         break;
-      case 'hot-apply':
+      case 'hot-apply': {
+        const before = await configBefore();
         await driver.writeFiles(deployment);
-        applied = { specHash: desired.specHash, startHash };
         action = 'hot-applied';
+        const refused = await awaitConfigApplied(before);
+        if (refused) {
+          // Not recorded as applied: the next pass writes it again, and the status says why.
+          hotApplyError = refused;
+          emit('gateway.hot-apply-failed', `gateway ${name} did not apply its new config: ${refused}`, { paths: act.paths });
+          break;
+        }
+        applied = { specHash: desired.specHash, startHash };
         emit('gateway.hot-applied', `gateway ${name} config updated without restart`, { paths: act.paths });
         break;
+      }
       case 'stop':
         await driver.stop(id, { graceMs: o.stopGraceMs });
         phase = (await driver.observe(id)).phase;
@@ -414,6 +462,7 @@ export async function reconcileGateway(key: string, deps: ReconcileDeps, signal?
         }
       } else {
         health = await probeOnce();
+        if (hotApplyError) health = { ...health, ready: false, error: hotApplyError };
       }
       const startedAt = observed.startedAt ? Date.parse(observed.startedAt) : Number.NaN;
       const stable = !Number.isFinite(startedAt) || clock.now() - startedAt >= o.stableAfterMs;

@@ -78,6 +78,7 @@ describe('live agent-turn gate (1 real OpenClaw gateway, local stand-in model)',
     await waitFor('gw1 ready, revision 1', 150_000, view.ready((g) => g.status?.revision === 1));
   }, 200_000);
   afterAll(async () => {
+    if (process.env.CLAWPLANE_TEST_KEEP_LOGS) await writeFile(process.env.CLAWPLANE_TEST_KEEP_LOGS, server?.logs() ?? '');
     await server?.stop('SIGKILL');
     killTree(await processesWithStateDir(join(dir, 'gateways', 'at--gw1', 'state')));
     await model?.close();
@@ -128,8 +129,10 @@ describe('live agent-turn gate (1 real OpenClaw gateway, local stand-in model)',
     expect(model.requests.some((r) => JSON.stringify(r.body.messages).includes('ping from the rollout'))).toBe(true);
   }, 260_000);
 
-  // KNOWN FAILURE (CI run of 2026-12-05): the rollout succeeded instead of failing the gate; not diagnosed yet.
-  it.skipIf(process.env.CLAWPLANE_TEST_AGENT_TURN_FAILURES !== '1')('a change that breaks the turn fails the gate and is rolled back automatically, explained in rollout status', async () => {
+  // Regression (CI run of 2026-12-05): the gates used to run before the gateway's file watcher had
+  // hot-reloaded the change, so the turn went to the old model and passed. The reconciler now waits
+  // for `config.get` to show the new file applied before it reports the revision.
+  it('a change that breaks the turn fails the gate and is rolled back automatically, explained in rollout status', async () => {
     const before = (await view.get()).status!.revision!;
     const started = await runCli(['rollout', 'start', 'mute', '-f', join(dir, 'mute.yaml'), '--gateways', 'gw1', ...gateFlags], env);
     expect(started.code, started.stderr).toBe(0);
@@ -146,8 +149,10 @@ describe('live agent-turn gate (1 real OpenClaw gateway, local stand-in model)',
     expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
   }, 320_000);
 
-  // KNOWN FAILURE (CI run of 2026-12-05): the rollout succeeded instead of failing the gate; not diagnosed yet.
-  it.skipIf(process.env.CLAWPLANE_TEST_AGENT_TURN_FAILURES !== '1')('a change that points the provider at a dead port: no reply within the turn budget, rolled back', async () => {
+  // Regression (CI run of 2026-12-05): the gates used to run before the gateway's file watcher had
+  // hot-reloaded the change, so the turn went to the old model and passed. The reconciler now waits
+  // for `config.get` to show the new file applied before it reports the revision.
+  it('a change that points the provider at a dead port: no reply within the turn budget, rolled back', async () => {
     const before = (await view.get()).status!.revision!;
     const flags = gateFlags.map((f) => (f === '90' ? '20' : f));
     const started = await runCli(['rollout', 'start', 'dead', '-f', join(dir, 'dead.yaml'), '--gateways', 'gw1', ...flags], env);

@@ -51,16 +51,6 @@ function freshPort(): number {
 for (const engine of ENGINES) {
   const docker = createDockerClient(engine.host);
   const up = await pingEngine(docker);
-  // KNOWN FAILURE (CI run of 2026-12-05): since the docker driver bind-mounts the host backup dir
-  // (ADR 0013), every conformance step on Podman's socket got "HTTP 500 … exit status 1" in the
-  // clean CI run, while it passed in the helper's worktree. Not diagnosed yet; set
-  // CLAWPLANE_TEST_PODMAN=1 to run it. Docker Engine runs the full suite.
-  if (engine.name === 'Podman socket' && process.env.CLAWPLANE_TEST_PODMAN !== '1') {
-    describe.skip('docker driver on Podman socket: SKIPPED, known failure under investigation (set CLAWPLANE_TEST_PODMAN=1)', () => {
-      it('known failure', () => undefined);
-    });
-    continue;
-  }
   if (!up) {
     describe.skip(`docker driver on ${engine.name}: SKIPPED, no engine answers at ${engine.host} (run bash .ci/container-runtimes.sh up)`, () => {
       it('needs a container engine', () => undefined);

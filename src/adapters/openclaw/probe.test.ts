@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interpretHttpProbes, mapAgentsList, mapChannelsStatus, probeOpenClaw } from './probe.ts';
+import { interpretConfigGet, interpretHttpProbes, mapAgentsList, mapChannelsStatus, probeOpenClaw } from './probe.ts';
 
 describe('interpretHttpProbes', () => {
   it('is live and ready only with the right JSON bodies', () => {
@@ -45,6 +45,24 @@ describe('payload mapping', () => {
       telegram: { configured: true, running: true, connected: false, lastError: null },
       slack: { configured: true, running: false, lastError: 'bad token' },
     });
+  });
+});
+
+describe('interpretConfigGet (payloads as OpenClaw 2026.9.6 answers config.get)', () => {
+  const h = (c: string) => `hmac-sha256:v1:${c}`;
+  it('applied when the file\'s revision hash is the applied one', () => {
+    expect(interpretConfigGet({ hash: h('raw'), configRevisionHash: h('a'), appliedConfigHash: h('a'), valid: true })).toEqual({ state: 'applied', fileHash: h('raw') });
+  });
+  it('pending while the reload has not happened', () => {
+    expect(interpretConfigGet({ configRevisionHash: h('b'), appliedConfigHash: h('a'), valid: true }).state).toBe('pending');
+  });
+  it('invalid (reload skipped) names the issues', () => {
+    const r = interpretConfigGet({ hash: h('raw2'), configRevisionHash: null, appliedConfigHash: h('a'), valid: false, issues: [{ path: 'agents.defaults.model', message: 'Invalid input' }] });
+    expect(r).toEqual({ state: 'invalid', message: 'the gateway refused its config file (reload skipped, still running the previous config): agents.defaults.model: Invalid input', fileHash: h('raw2') });
+  });
+  it('unknown for payloads without the hashes', () => {
+    expect(interpretConfigGet({ raw: '{}' }).state).toBe('unknown');
+    expect(interpretConfigGet(undefined).state).toBe('unknown');
   });
 });
 

@@ -1,10 +1,10 @@
 // Health probing of a running OpenClaw gateway.
 // Shallow: HTTP GET /healthz + /readyz, asserting the JSON body (unknown paths answer 200 HTML,
 // the Control UI catch-all). Deep: OpenClaw's own WS client → `health`, `agents.list`,
-// `channels.status`. Connections are always closed; a gateway still starting is reported as
-// not ready, never thrown.
+// `channels.status`, `config.get` (has the gateway applied the config file it has now?).
+// Connections are always closed; a gateway still starting is reported as not ready, never thrown.
 import { GatewayClient } from '@openclaw/gateway-client';
-import type { HealthReport } from '../../core/ports/claw-adapter.ts';
+import type { ConfigApplied, HealthReport } from '../../core/ports/claw-adapter.ts';
 
 export interface ProbeEndpoint {
   host: string;
@@ -205,20 +205,66 @@ export async function probeOpenClaw(
   try {
     report.version ??= conn.version;
     const reqTimeout = Math.max(500, timeoutMs - (Date.now() - started));
-    const [health, agents, channels] = await Promise.all([
+    const [health, agents, channels, config] = await Promise.all([
       conn.client.request('health', {}, { timeoutMs: reqTimeout }),
       conn.client.request('agents.list', {}, { timeoutMs: reqTimeout }),
       conn.client.request('channels.status', {}, { timeoutMs: reqTimeout }),
+      conn.client.request('config.get', {}, { timeoutMs: reqTimeout }).catch(() => undefined),
     ]);
     if ((health as { ok?: unknown }).ok === false) {
       report.ready = false;
       report.error = 'health RPC reported ok:false';
+    }
+    // A gateway still running an older config than its file is not ready for what it was given.
+    const applied = config === undefined ? undefined : interpretConfigGet(config);
+    if (applied && (applied.state === 'pending' || applied.state === 'invalid')) {
+      report.ready = false;
+      report.error ??= applied.message;
     }
     report.agents = mapAgentsList(agents);
     report.channels = mapChannelsStatus(channels);
     return report;
   } catch (err) {
     return { ...report, ready: false, error: `rpc: ${errorText(err)}` };
+  } finally {
+    await closeClient(conn.client);
+  }
+}
+
+/**
+ * Whether the running gateway has applied the config file it has on disk. OpenClaw's `config.get`
+ * answers `hash` (the file as the gateway last read it: with OPENCLAW_CONFIG_READONLY=1 a snapshot the
+ * file watcher refreshes a few hundred ms after a write), `configRevisionHash` (that file's config as
+ * the gateway would run it; null when invalid) and `appliedConfigHash` (what it runs). Revision and
+ * applied differ while a hot reload is pending and forever when the reload was refused.
+ */
+export function interpretConfigGet(payload: unknown): ConfigApplied {
+  const p = (payload ?? {}) as { hash?: unknown; configRevisionHash?: unknown; appliedConfigHash?: unknown; valid?: unknown; issues?: unknown };
+  const fileHash = typeof p.hash === 'string' ? { fileHash: p.hash } : {};
+  if (p.valid === false || (p.configRevisionHash === null && typeof p.appliedConfigHash === 'string')) {
+    const issues = Array.isArray(p.issues)
+      ? p.issues.map((i) => { const x = (i ?? {}) as { path?: unknown; message?: unknown }; return `${typeof x.path === 'string' ? x.path : '?'}: ${typeof x.message === 'string' ? x.message : JSON.stringify(i)}`; })
+      : [];
+    return { state: 'invalid', message: `the gateway refused its config file (reload skipped, still running the previous config)${issues.length ? `: ${issues.slice(0, 5).join('; ')}` : ''}`, ...fileHash };
+  }
+  if (typeof p.configRevisionHash !== 'string' || typeof p.appliedConfigHash !== 'string') return { state: 'unknown', message: 'config.get has no applied/revision hashes (older runtime)', ...fileHash };
+  if (p.configRevisionHash !== p.appliedConfigHash) return { state: 'pending', message: 'the gateway has not applied its current config file yet (hot reload pending)', ...fileHash };
+  return { state: 'applied', ...fileHash };
+}
+
+/** One `config.get` round trip; connection or RPC errors answer 'unknown' with the reason. */
+export async function checkConfigApplied(endpoint: ProbeEndpoint, token: string, opts: { timeoutMs?: number } = {}): Promise<ConfigApplied> {
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  let conn: ConnectedClient;
+  try {
+    conn = await connectGateway(endpoint, token, timeoutMs);
+  } catch (err) {
+    return { state: 'unknown', message: `connect: ${errorText(err)}` };
+  }
+  try {
+    return interpretConfigGet(await conn.client.request('config.get', {}, { timeoutMs }));
+  } catch (err) {
+    return { state: 'unknown', message: `config.get: ${errorText(err)}` };
   } finally {
     await closeClient(conn.client);
   }

@@ -20,6 +20,16 @@ export interface HealthReport {
   error?: string;
 }
 
+/**
+ * Has the running gateway applied the config file it has now (hot reload done, not refused)?
+ * `fileHash` identifies the file as the gateway last read it (opaque; changes when it reads a new one).
+ */
+export interface ConfigApplied {
+  state: 'applied' | 'pending' | 'invalid' | 'unknown';
+  message?: string;
+  fileHash?: string;
+}
+
 export interface ClawAdapter {
   readonly kind: 'openclaw' | 'nanoclaw';
   render(gateway: EffectiveGateway): RenderedGateway;
