@@ -16,7 +16,12 @@
 //            CLAWPLANE_DOCKER_HOST, image localhost/openclaw:<version> built from the pinned npm install
 //            by `clawplane runtime image build`), reported as ratios to raw and to the process target.
 //            Skipped with --no-docker or when no engine answers.
-// Options: --rounds N (default 2), --no-warm, --no-docker, --keep-logs DIR (copy logs + rendered configs, no secrets).
+// openclaw fleet create (opt-in, --fleet): OpenClaw's own tenant cell on Docker — `openclaw fleet create
+//            <tenant> --runtime docker --image localhost/openclaw:<version> --port P` → first /readyz ready,
+//            as a ratio next to clawplane (docker). Opt-in because a cell needs a user-defined bridge
+//            network and `-p` publishing, which the CI machines' Docker (--bridge=none, --iptables=false)
+//            is deliberately run without; the cell is removed with `fleet rm --force --purge-data`.
+// Options: --rounds N (default 2), --no-warm, --no-docker, --fleet, --keep-logs DIR (copy logs + rendered configs, no secrets).
 // Every process started here lives in its own process group and is found again by its temp dir, so
 // nothing outlives the bench.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -52,6 +57,8 @@ export interface GatewayReadyOptions {
   warm?: boolean;
   /** Also measure the docker target (warm control plane) when an engine answers. Default true. */
   docker?: boolean;
+  /** Also measure `openclaw fleet create` (needs bridge networking). Default false. */
+  fleet?: boolean;
   out?: (line: string) => void;
 }
 
@@ -97,6 +104,51 @@ export function parseNoWarm(argv: string[]): boolean {
 
 export function parseNoDocker(argv: string[]): boolean {
   return argv.includes('--no-docker');
+}
+
+export function parseFleet(argv: string[]): boolean {
+  return argv.includes('--fleet');
+}
+
+/** Why `openclaw fleet create` cannot run on this engine, or undefined when it may. */
+async function fleetBlocker(): Promise<string | undefined> {
+  const docker = createDockerClient(DOCKER_HOST);
+  if (!(await pingEngine(docker))) return `no engine answers at ${DOCKER_HOST}`;
+  const nets = await docker.listNetworks().catch(() => []);
+  if (!nets.some((n) => n.Driver === 'bridge')) return 'the engine has no bridge network (dockerd --bridge=none); a fleet cell needs a bridge network and -p publishing';
+  return undefined;
+}
+
+/** `openclaw fleet create` → the cell's /readyz ready; the cell and its data are removed after. */
+export async function runFleet(version: string): Promise<RawResult> {
+  const root = await mkdtemp(join(tmpdir(), 'clawplane-bench-fleet-'));
+  const tenant = `bench-${randomBytes(4).toString('hex')}`;
+  const entry = join(RUNTIMES_DIR, 'openclaw', version, 'node_modules', 'openclaw', 'openclaw.mjs');
+  const env = { ...(await rawEnv(root, randomBytes(32).toString('base64url'))), DOCKER_HOST: DOCKER_HOST };
+  await mkdir(join(root, 'home'), { recursive: true, mode: 0o700 });
+  await mkdir(join(root, 'state'), { recursive: true, mode: 0o700 });
+  const fleet = (args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> => new Promise((resolve) => {
+    const child = spawn(process.execPath, [entry, 'fleet', ...args], { cwd: join(root, 'home'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (code) => { clearTimeout(t); resolve({ code, out }); });
+  });
+  try {
+    const port = await pickPort();
+    const t0 = performance.now();
+    const created = await fleet(['create', tenant, '--runtime', 'docker', '--image', `localhost/openclaw:${version}`, '--port', String(port), '--json'], READY_TIMEOUT_MS);
+    if (created.code !== 0) throw new Error(`openclaw fleet create exited ${created.code}: ${created.out.replace(/[A-Za-z0-9_-]{32,}/g, '<redacted>').slice(-600)}`);
+    for (;;) {
+      if (await gatewayReady(port)) return { readyMs: performance.now() - t0 };
+      if (performance.now() - t0 > READY_TIMEOUT_MS) throw new Error(`fleet cell not ready after ${READY_TIMEOUT_MS} ms`);
+      await sleep(100);
+    }
+  } finally {
+    await fleet(['rm', tenant, '--force', '--purge-data'], 60_000);
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 const DOCKER_HOST = process.env.CLAWPLANE_DOCKER_HOST ?? 'unix:///var/run/docker.sock';
@@ -457,21 +509,35 @@ export async function benchGatewayReady(opts: GatewayReadyOptions): Promise<{ ra
   const version = opts.version ?? (await pinnedVersion());
   const warm = opts.warm ?? true;
   const withDocker = (opts.docker ?? true) && (await dockerReady(version, out));
+  let withFleet = false;
+  if (!opts.fleet) out('openclaw fleet create: not measured (opt-in with --fleet: a fleet cell needs a bridge network and -p publishing)');
+  else if (!withDocker) out('openclaw fleet create: not measured (it needs the docker engine and image measured here too)');
+  else {
+    const why = await fleetBlocker();
+    if (why) out(`openclaw fleet create: not measured: ${why}`);
+    withFleet = !why;
+  }
   out(`gateway ready: openclaw ${version}, ${opts.rounds} round(s), raw / clawplane${warm ? ' / clawplane (warm)' : ''}${withDocker ? ' / clawplane (docker)' : ''} alternating`);
   const raw: RawResult[] = [];
   const cold: ClawplaneResult[] = [];
   const hot: ClawplaneResult[] = [];
   const onDocker: ClawplaneResult[] = [];
+  const onFleet: RawResult[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     // Alternate the order so no side always runs with warmer caches.
-    const kinds: ('raw' | 'clawplane' | 'warm' | 'docker')[] = warm ? ['raw', 'clawplane', 'warm'] : ['raw', 'clawplane'];
+    const kinds: ('raw' | 'clawplane' | 'warm' | 'docker' | 'fleet')[] = warm ? ['raw', 'clawplane', 'warm'] : ['raw', 'clawplane'];
     if (withDocker) kinds.push('docker');
+    if (withFleet) kinds.push('fleet');
     const order = round % 2 === 1 ? [...kinds] : [...kinds].reverse();
     for (const which of order) {
       if (which === 'raw') {
         const r = await runRaw(version, opts.keepLogsDir);
         raw.push(r);
         out(`  round ${round} raw:              spawn → /readyz ready ${fmt(r.readyMs)}`);
+      } else if (which === 'fleet') {
+        const r = await runFleet(version);
+        onFleet.push(r);
+        out(`  round ${round} openclaw fleet create → cell /readyz ready ${fmt(r.readyMs)}`);
       } else if (which === 'docker') {
         const r = await runClawplane(version, { ...(opts.keepLogsDir ? { keepLogsDir: opts.keepLogsDir } : {}), warm: true, target: 'docker' });
         onDocker.push(r);
@@ -511,6 +577,10 @@ export async function benchGatewayReady(opts: GatewayReadyOptions): Promise<{ ra
     const processSide = hot.length > 0 ? hot : cold;
     const vsProcess = m / mean(processSide.map((r) => r.readyMs));
     out(`clawplane, docker target (warm, apply → ready):  mean ${fmt(m)}, ratio to raw ${dockerRatio.toFixed(2)}, to the process target ${vsProcess.toFixed(2)}`);
+    if (onFleet.length > 0) {
+      const f = mean(onFleet.map((r) => r.readyMs));
+      out(`openclaw fleet create (→ cell ready):           mean ${fmt(f)}; clawplane (docker) / fleet ratio ${(m / f).toFixed(2)}`);
+    }
   }
   return { raw, clawplane: cold, warm: hot, docker: onDocker, ratio, ...(warmRatio !== undefined ? { warmRatio } : {}), ...(dockerRatio !== undefined ? { dockerRatio } : {}) };
 }
@@ -518,5 +588,5 @@ export async function benchGatewayReady(opts: GatewayReadyOptions): Promise<{ ra
 if (process.argv[1]?.endsWith('gateway-ready.ts')) {
   const argv = process.argv.slice(2);
   const keep = parseKeepLogs(argv);
-  await benchGatewayReady({ rounds: parseRounds(argv), warm: !parseNoWarm(argv), docker: !parseNoDocker(argv), ...(keep ? { keepLogsDir: keep } : {}) });
+  await benchGatewayReady({ rounds: parseRounds(argv), warm: !parseNoWarm(argv), docker: !parseNoDocker(argv), fleet: parseFleet(argv), ...(keep ? { keepLogsDir: keep } : {}) });
 }

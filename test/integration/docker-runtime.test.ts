@@ -190,13 +190,19 @@ describe.skipIf(!(await pingEngine(docker)))('docker driver specifics (Docker En
     }
   });
 
-  it('exec is killed at its timeout, in the container and in a one-shot container', async () => {
+  it('exec is killed at its timeout, in the container, in a one-shot container and as a diagnostic exec', async () => {
     const env = { OPENCLAW_GATEWAY_TOKEN: token };
     const r = await driver.exec(id, { runtime: { kind: 'openclaw', version: VERSION }, args: ['doctor', '--json'], env, timeoutMs: 300 });
     expect(r).toMatchObject({ code: null, timedOut: true });
     await new Promise((res) => setTimeout(res, 500));
     const ps = await driver.execCommand(id, ['ps', '-o', 'args']);
     expect(ps.stdout).not.toContain('doctor');
+    // The diagnostic exec (`clawplane exec`) too: killed, not left running detached.
+    const slow = await driver.execCommand(id, ['sh', '-c', 'echo started; exec sleep 37'], { timeoutMs: 500 });
+    expect(slow).toMatchObject({ exitCode: null, timedOut: true });
+    expect(slow.stdout).toContain('started');
+    await new Promise((res) => setTimeout(res, 300));
+    expect((await driver.execCommand(id, ['ps', '-o', 'args'])).stdout).not.toContain('sleep 37');
     if (await imageExists(docker, `localhost/openclaw:${OLD_VERSION}`)) {
       const t = await driver.exec(id, { runtime: { kind: 'openclaw', version: OLD_VERSION }, args: ['doctor', '--json'], env, timeoutMs: 300 });
       expect(t).toMatchObject({ code: null, timedOut: true });

@@ -360,6 +360,16 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
     }
   }
 
+  /** The Engine API has no "kill exec": kill its process by host pid (the engine runs on this host, ADR 0008). */
+  async function killExec(ex: { inspect(): Promise<{ Pid?: number }> }): Promise<void> {
+    const pid = (await ex.inspect().catch(() => undefined))?.Pid;
+    try {
+      if (pid && pid > 0) process.kill(pid, 'SIGKILL');
+    } catch (e) {
+      log?.warn({ pid, err: message(e) }, 'killing a timed-out exec failed');
+    }
+  }
+
   /** `docker exec` of `cmd` in the running gateway container; output capped; killed at the timeout. */
   async function execIn(containerId: string, cmd: string[], env: string[], timeoutMs: number): Promise<RuntimeExecResult> {
     const ex = await docker.getContainer(containerId).exec({ Cmd: cmd, Env: env, AttachStdout: true, AttachStderr: true, User: `${GATEWAY_UID}:${GATEWAY_UID}`, WorkingDir: '/home/node' });
@@ -378,13 +388,7 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
       stream.on('error', done);
     });
     if (timedOut) {
-      // The Engine API has no "kill exec": kill its process by host pid (the engine runs on this host, ADR 0008).
-      const pid = (await ex.inspect().catch(() => undefined))?.Pid;
-      try {
-        if (pid && pid > 0) process.kill(pid, 'SIGKILL');
-      } catch (e) {
-        log?.warn({ pid, err: message(e) }, 'killing a timed-out exec failed');
-      }
+      await killExec(ex);
       stream.destroy();
     }
     const code = timedOut ? null : await execExitCode(ex, 40);
@@ -657,8 +661,10 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
           timedOut = true;
-          stream.destroy();
-          resolve();
+          void killExec(ex).finally(() => {
+            stream.destroy();
+            resolve();
+          });
         }, timeoutMs);
         stream.on('end', () => { clearTimeout(t); resolve(); });
         stream.on('close', () => { clearTimeout(t); resolve(); });
