@@ -357,7 +357,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium: gateway detail, a
     await page.click('#gw-actions button[data-action="restart"]');
     expect(await page.textContent('#confirm-text')).toBe('Restart gateway ops-gw in acme?');
     await page.click('#confirm-no');
-    await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).document.body.dataset.ready === 'gateway');
+    // The dialog's close event (and so the flash) comes a task after the click.
+    await page.waitForSelector('#flash[data-kind="info"]');
     expect(await page.textContent('#flash')).toBe('restart cancelled.');
     await page.click('#gw-actions button[data-action="restart"]');
     await page.click('#confirm-yes');
