@@ -6,7 +6,14 @@
 //   - PATCH with application/apply-patch+yaml (server-side apply: the object is REPLACED by the
 //     applied intent — no field-level merging — and conflicts are simulated only for fields a
 //     test claimed for another manager with `claimField`) and application/merge-patch+json;
-//   - pod logs (canned lines);
+//   - pod logs (canned lines); with follow=true the canned tail, then every line a test pushes
+//     with appendLog, the connection held open until the client closes it;
+//   - the metrics API (metrics.k8s.io/v1beta1 PodMetrics of one pod, as metrics-server serves it)
+//     with figures a test sets (setPodMetrics); setMetricsApi(false) makes it answer like an API
+//     server without metrics-server (404 for the group);
+//   - pods/exec upgraded to a WebSocket speaking the k8s channel protocol (v5.channel.k8s.io, or
+//     v4 when the stub is told to): stdout on channel 1, stderr on 2, the Status on 3. It runs no
+//     program: scripted answers per argv[0] (see EXEC_SCRIPTS);
 //   - a tiny "StatefulSet controller + kubelet": a StatefulSet with replicas 1 gets pod <name>-0
 //     (running at once, annotations copied from the template, recreated when they change or the
 //     pod is deleted) and PVC state-<name>-0; replicas 0 deletes the pod. The pod's Ready
@@ -15,7 +22,8 @@
 // It records every request (method, path, query, content type, body) so tests assert the exact
 // calls. It runs NO containers: whether the pods really run is tested with `podman kube play`.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { parse as parseYaml } from 'yaml';
 
 export interface RecordedRequest {
@@ -24,6 +32,39 @@ export interface RecordedRequest {
   query: Record<string, string>;
   contentType?: string;
   body?: unknown;
+  /** pods/exec: every `command` query parameter (the argv) and the negotiated subprotocol. */
+  command?: string[];
+  protocol?: string;
+}
+
+/** A scripted exec: frames sent in order, then the Status (undefined: never answers, like `sleep`). */
+export interface ExecScript {
+  stdout?: string;
+  stderr?: string;
+  status?: Record<string, unknown>;
+}
+
+const exitStatus = (code: number): Record<string, unknown> => (code === 0 ? { metadata: {}, status: 'Success' } : {
+  metadata: {}, status: 'Failure', reason: 'NonZeroExitCode',
+  message: `command terminated with non-zero exit code: error executing command, exit code ${code}`,
+  details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+});
+
+/**
+ * The stub's "programs" (argv[0]): echo ARGS (stdout, exit 0), false (exit 1), sleep (never
+ * answers), stub-stderr TEXT CODE (TEXT on stderr, exit CODE), stub-bytes N (N bytes "x" on stdout);
+ * anything else is the runtime's "executable file not found" failure.
+ */
+export function execScript(argv: string[]): ExecScript {
+  const [cmd = '', ...args] = argv;
+  switch (cmd) {
+    case 'echo': return { stdout: `${args.join(' ')}\n`, status: exitStatus(0) };
+    case 'false': return { status: exitStatus(1) };
+    case 'sleep': return {};
+    case 'stub-stderr': return { stderr: args[0] ?? '', status: exitStatus(Number(args[1] ?? '0')) };
+    case 'stub-bytes': return { stdout: 'x'.repeat(Number(args[0] ?? '0')), status: exitStatus(0) };
+    default: return { status: { metadata: {}, status: 'Failure', reason: 'InternalError', message: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd}": executable file not found in $PATH: unknown` } };
+  }
 }
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
@@ -54,6 +95,18 @@ export interface StubKubeApi {
   setPodReady(namespace: string, pod: string, ready: boolean): boolean;
   /** Overwrite the gateway container status of a pod (crash simulation). */
   setContainerStatus(namespace: string, pod: string, status: Record<string, unknown>): void;
+  /** PodMetrics usage per container as metrics-server would report it (undefined: no sample yet). */
+  setPodMetrics(namespace: string, pod: string, containers: { name: string; cpu: string; memory: string }[] | undefined): void;
+  /** Serve the metrics.k8s.io group (default) or answer like a cluster without metrics-server. */
+  setMetricsApi(served: boolean): void;
+  /** Send a log line to every open `follow=true` stream of the pod. Returns how many got it. */
+  appendLog(namespace: string, pod: string, line: string): number;
+  /** Open `follow=true` log streams (closed by the client). */
+  openLogStreams(): number;
+  /** Open pods/exec WebSockets. */
+  openExecSockets(): number;
+  /** Subprotocols the exec endpoint accepts, in preference order (default v5 then v4). */
+  setExecProtocols(protocols: string[]): void;
   close(): Promise<void>;
 }
 
@@ -96,6 +149,11 @@ export async function startStubKubeApi(opts: { podsStartReady?: boolean } = {}):
   const claims = new Map<string, { manager: string; field: string }[]>();
   let rv = 1;
   let uid = 1;
+  const podMetrics = new Map<string, { name: string; cpu: string; memory: string }[]>();
+  let metricsServed = true;
+  const followers = new Map<string, Set<ServerResponse>>();
+  const execSockets = new Set<WebSocket>();
+  let execProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
   const store = (plural: string, obj: Obj): Obj => {
     const k = key(plural, obj.metadata.namespace, obj.metadata.name);
@@ -159,6 +217,21 @@ export async function startStubKubeApi(opts: { podsStartReady?: boolean } = {}):
     requests.push(rec);
 
     const parts = url.pathname.split('/').filter(Boolean);
+    if (parts[0] === 'apis' && parts[1] === 'metrics.k8s.io') {
+      // Without metrics-server the API server does not serve the group at all: 404, no details.
+      if (!metricsServed || parts[2] !== 'v1beta1') return status(res, 404, 'NotFound', 'the server could not find the requested resource');
+      if (parts.length === 3) return json(res, { kind: 'APIResourceList', groupVersion: 'metrics.k8s.io/v1beta1', resources: [{ name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] }] });
+      const [, , , nsWord, mNs, podsWord, mName] = parts;
+      if (nsWord !== 'namespaces' || podsWord !== 'pods' || !mNs || !mName || req.method !== 'GET') return status(res, 405, 'MethodNotAllowed', `the stub does not serve ${url.pathname}`);
+      const usage = objects.has(key('pods', mNs, mName)) ? podMetrics.get(`${mNs}/${mName}`) : undefined;
+      if (!usage) return status(res, 404, 'NotFound', `podmetrics.metrics.k8s.io "${mNs}/${mName}" not found`, { name: mName, group: 'metrics.k8s.io', kind: 'pods' });
+      return json(res, {
+        kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1',
+        metadata: { name: mName, namespace: mNs, creationTimestamp: new Date().toISOString() },
+        timestamp: new Date().toISOString(), window: '15s',
+        containers: usage.map((c) => ({ name: c.name, usage: { cpu: c.cpu, memory: c.memory } })),
+      });
+    }
     // discovery
     const groupVersion = parts[0] === 'api' ? parts[1] : parts[0] === 'apis' ? `${parts[1]}/${parts[2]}` : undefined;
     const rest = parts.slice(parts[0] === 'api' ? 2 : 3);
@@ -182,7 +255,18 @@ export async function startStubKubeApi(opts: { podsStartReady?: boolean } = {}):
       if (!objects.has(k)) return status(res, 404, 'NotFound', `pods "${name}" not found`);
       const n = Number(url.searchParams.get('tailLines') ?? '100');
       res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(Array.from({ length: Math.min(n, 200) }, (_, i) => `stub kubelet: ${name} ${url.searchParams.get('container') ?? ''} line ${i + 1}`).join('\n') + '\n');
+      const tail = Array.from({ length: Math.min(n, 200) }, (_, i) => `stub kubelet: ${name} ${url.searchParams.get('container') ?? ''} line ${i + 1}`).join('\n') + '\n';
+      if (url.searchParams.get('follow') !== 'true') {
+        res.end(tail);
+        return;
+      }
+      // follow: the tail now, later lines as they come (appendLog), until the client hangs up.
+      res.write(tail);
+      const fk = `${ns ?? ''}/${name}`;
+      const set = followers.get(fk) ?? new Set<ServerResponse>();
+      followers.set(fk, set);
+      set.add(res);
+      res.on('close', () => set.delete(res));
       return;
     }
     if (req.method === 'GET' && name) {
@@ -236,6 +320,40 @@ export async function startStubKubeApi(opts: { podsStartReady?: boolean } = {}):
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => status(res, 500, 'InternalError', String(e)));
   });
+
+  // pods/exec: the API server upgrades to a WebSocket and relays the kubelet's streams.
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => execProtocols.find((p) => offered.has(p)) ?? false,
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+    const command = url.searchParams.getAll('command');
+    const rec: RecordedRequest = { method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), command };
+    requests.push(rec);
+    const refuse = (code: number, text: string) => {
+      socket.end(`HTTP/1.1 ${code} ${text}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ kind: 'Status', status: 'Failure', code, message: text })}`);
+    };
+    if (!m) return refuse(404, 'Not Found');
+    if (!objects.has(key('pods', m[1], m[2]!))) return refuse(404, `pods "${m[2]}" not found`);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      rec.protocol = ws.protocol;
+      execSockets.add(ws);
+      ws.on('close', () => execSockets.delete(ws));
+      const script = execScript(command);
+      const frame = (channel: number, text: string) => ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(text, 'utf8')]));
+      const chunked = (channel: number, text: string) => {
+        for (let i = 0; i < text.length; i += 64 * 1024) frame(channel, text.slice(i, i + 64 * 1024));
+      };
+      if (script.stdout) chunked(1, script.stdout);
+      if (script.stderr) chunked(2, script.stderr);
+      if (script.status) {
+        frame(3, JSON.stringify(script.status));
+        ws.close(1000);
+      }
+    });
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -263,6 +381,28 @@ export async function startStubKubeApi(opts: { podsStartReady?: boolean } = {}):
       const o = objects.get(key('pods', ns, pod));
       if (o) (o.status as { containerStatuses: unknown[] }).containerStatuses = [{ name: 'gateway', ...st }];
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    setPodMetrics: (ns, pod, containers) => {
+      if (containers) podMetrics.set(`${ns}/${pod}`, containers);
+      else podMetrics.delete(`${ns}/${pod}`);
+    },
+    setMetricsApi: (served) => {
+      metricsServed = served;
+    },
+    appendLog: (ns, pod, line) => {
+      const set = followers.get(`${ns}/${pod}`) ?? new Set();
+      for (const r of set) r.write(`${line}\n`);
+      return set.size;
+    },
+    openLogStreams: () => [...followers.values()].reduce((n, s) => n + s.size, 0),
+    openExecSockets: () => execSockets.size,
+    setExecProtocols: (p) => {
+      execProtocols = p;
+    },
+    close: () => new Promise<void>((r) => {
+      for (const set of followers.values()) for (const res of set) res.destroy();
+      for (const ws of execSockets) ws.terminate();
+      wss.close();
+      server.close(() => r());
+    }),
   };
 }

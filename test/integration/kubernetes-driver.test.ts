@@ -2,10 +2,11 @@
 // kube-apiserver can run here). Asserts the exact requests (paths, fieldManager, force, content
 // types, propagationPolicy) and the status mapping, following the RuntimeDriver conformance steps
 // that make sense without a kubelet: missing → start → idempotent start → writeFiles → list + logs
-// → stop → restart → crash → re-adopt → remove (archive / delete). Readiness of a real gateway from
+// → logs follow → stats (metrics API, and without one) → exec (WebSocket channel protocol) → stop → restart → crash → re-adopt → remove (archive / delete). Readiness of a real gateway from
 // these manifests is covered by test/e2e/container-exports.test.ts (podman kube play).
 import { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXEC_OUTPUT_LIMIT } from '../../src/core/exec-command.ts';
 import { minimalOpenClawDeployment } from './runtime-conformance.ts';
 import { type KubernetesDriver, createKubernetesDriver } from '../../src/runtimes/kubernetes/kube-driver.ts';
 import type { GatewayDeployment } from '../../src/core/ports/runtime.ts';
@@ -105,6 +106,109 @@ describe('Kubernetes driver (stub API server)', () => {
     const req = since(n).find((r) => r.path.endsWith('/log'));
     expect(req?.path).toBe('/api/v1/namespaces/clawplane-acme/pods/k8s-gw-0/log');
     expect(req?.query).toMatchObject({ container: 'gateway', tailLines: '5' });
+  });
+
+  it('follows the log: lines written after the call arrive; abort ends the stream and closes the connection', async () => {
+    const ac = new AbortController();
+    const n = stub.requests.length;
+    const got: string[] = [];
+    const it = driver.logs(id, { tailLines: 2, follow: true, signal: ac.signal })[Symbol.asyncIterator]();
+    const next = async () => {
+      const r = await it.next();
+      if (!r.done) got.push(r.value);
+      return r;
+    };
+    await next();
+    await next();
+    expect(got).toEqual(['stub kubelet: k8s-gw-0 gateway line 1', 'stub kubelet: k8s-gw-0 gateway line 2']);
+    const req = since(n).find((r) => r.path.endsWith('/log'));
+    expect(req?.query).toMatchObject({ container: 'gateway', follow: 'true', tailLines: '2' });
+    // Nothing more until the "kubelet" writes: the stream stays open, the next line is a later one.
+    const pending = next();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stub.openLogStreams()).toBe(1);
+    expect(stub.appendLog('clawplane-acme', 'k8s-gw-0', 'written after the call')).toBe(1);
+    await pending;
+    expect(got[2]).toBe('written after the call');
+    // Aborting while waiting for the next line ends the iteration (no line is coming).
+    const waiting = next();
+    await new Promise((r) => setTimeout(r, 20));
+    ac.abort();
+    expect((await waiting).done).toBe(true);
+    await vi.waitFor(() => expect(stub.openLogStreams()).toBe(0), { timeout: 2000 });
+  });
+
+  it('follow of a pod that does not exist ends at once; an aborted signal does not even ask', async () => {
+    const lines: string[] = [];
+    for await (const l of driver.logs('acme--no-such-gw', { follow: true })) lines.push(l);
+    expect(lines).toEqual([]);
+    const n = stub.requests.length;
+    const ac = new AbortController();
+    ac.abort();
+    for await (const l of driver.logs(id, { follow: true, signal: ac.signal })) lines.push(l);
+    expect(lines).toEqual([]);
+    expect(since(n).filter((r) => r.path.endsWith('/log'))).toEqual([]);
+  });
+
+  it('stats: CPU and memory of the gateway container from PodMetrics, restarts from the pod', async () => {
+    stub.setPodMetrics('clawplane-acme', 'k8s-gw-0', [{ name: 'gateway', cpu: '250m', memory: '128Mi' }]);
+    const n = stub.requests.length;
+    expect(await driver.stats(id)).toEqual({ cpuPercent: 25, memoryBytes: 128 * 1024 * 1024, restarts: 0 });
+    expect(since(n).map((r) => `${r.method} ${r.path}`)).toContain('GET /apis/metrics.k8s.io/v1beta1/namespaces/clawplane-acme/pods/k8s-gw-0');
+    stub.setPodMetrics('clawplane-acme', 'k8s-gw-0', [{ name: 'gateway', cpu: '1500000n', memory: '1Gi' }]);
+    expect(await driver.stats(id)).toMatchObject({ cpuPercent: 0.15, memoryBytes: 1024 ** 3 });
+  });
+
+  it('stats without metrics-server (metrics API 404) or before its first sample: restarts only, saying why', async () => {
+    stub.setMetricsApi(false);
+    try {
+      expect(await driver.stats(id)).toEqual({ restarts: 0, unavailable: 'the cluster serves no metrics API (metrics.k8s.io/v1beta1): install metrics-server for CPU and memory' });
+    } finally {
+      stub.setMetricsApi(true);
+    }
+    stub.setPodMetrics('clawplane-acme', 'k8s-gw-0', undefined);
+    expect(await driver.stats(id)).toEqual({ restarts: 0, unavailable: 'metrics-server has no sample for pod k8s-gw-0 yet' });
+    expect(await driver.stats('acme--no-such-gw')).toEqual({});
+  });
+
+  it('execCommand: argv over pods/exec (WebSocket, v5 channel protocol), stdout/stderr/exit code from the status channel', async () => {
+    const n = stub.requests.length;
+    expect(await driver.execCommand(id, ['echo', 'hi', 'there'])).toEqual({ exitCode: 0, stdout: 'hi there\n', stderr: '', truncated: false, timedOut: false });
+    const req = since(n).find((r) => r.path.endsWith('/exec'));
+    expect(req).toMatchObject({ path: '/api/v1/namespaces/clawplane-acme/pods/k8s-gw-0/exec', command: ['echo', 'hi', 'there'], protocol: 'v5.channel.k8s.io' });
+    expect(req?.query).toMatchObject({ container: 'gateway', stdout: 'true', stderr: 'true', stdin: 'false', tty: 'false' });
+    expect(await driver.execCommand(id, ['false'])).toMatchObject({ exitCode: 1, stdout: '', stderr: '', timedOut: false });
+    expect(await driver.execCommand(id, ['stub-stderr', 'oops\n', '3'])).toMatchObject({ exitCode: 3, stdout: '', stderr: 'oops\n' });
+    const missing = await driver.execCommand(id, ['no-such-program']);
+    expect(missing.exitCode).toBe(127);
+    expect(missing.stderr).toContain('executable file not found');
+    await vi.waitFor(() => expect(stub.openExecSockets()).toBe(0), { timeout: 2000 });
+  });
+
+  it('execCommand falls back to v4.channel.k8s.io and caps output like the docker driver', async () => {
+    stub.setExecProtocols(['v4.channel.k8s.io']);
+    try {
+      const n = stub.requests.length;
+      expect(await driver.execCommand(id, ['echo', 'v4'])).toMatchObject({ exitCode: 0, stdout: 'v4\n' });
+      expect(since(n).find((r) => r.path.endsWith('/exec'))?.protocol).toBe('v4.channel.k8s.io');
+    } finally {
+      stub.setExecProtocols(['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+    }
+    const big = await driver.execCommand(id, ['stub-bytes', String(EXEC_OUTPUT_LIMIT + 1000)]);
+    expect(big.exitCode).toBe(0);
+    expect(big.truncated).toBe(true);
+    expect(big.stdout.length).toBe(EXEC_OUTPUT_LIMIT);
+  });
+
+  it('execCommand times out: the socket is closed and timedOut reported; a stopped gateway is "not running"', async () => {
+    const t0 = Date.now();
+    const r = await driver.execCommand(id, ['sleep', '30'], { timeoutMs: 300 });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(r).toMatchObject({ exitCode: null, stdout: '', timedOut: true });
+    expect(r.stderr).toContain('timed out after 300 ms');
+    await vi.waitFor(() => expect(stub.openExecSockets()).toBe(0), { timeout: 3000 });
+    await expect(driver.execCommand(id, [])).rejects.toThrow(/non-empty argument array/);
+    await expect(driver.execCommand('acme--no-such-gw', ['echo'])).rejects.toThrow('gateway acme--no-such-gw is not running');
   });
 
   it('restart bumps the pod template annotation (merge patch, own ops manager) and the pod is replaced', async () => {

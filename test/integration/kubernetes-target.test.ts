@@ -8,12 +8,14 @@
 //   the stub marks the pod Ready → `get gateways` shows it running/ready → destroy → Foreground
 //   deletes; the gateway token is only in the Secret sent to the stub. Without a cluster the gateway
 //   is reported (warning at apply, failed status naming CLAWPLANE_KUBECONFIG), never run elsewhere.
+//   `top`, `logs -f` and `exec` on the kubernetes gateway go through the metrics API, a followed
+//   pod log stream and pods/exec over WebSocket of the stub (scripted programs, no container).
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, runCli, startServerProcess } from '../helpers/cli.ts';
+import { type ServerProcess, runCli, spawnCli, startServerProcess } from '../helpers/cli.ts';
 import { RUNTIMES_DIR, api, waitFor } from '../helpers/e2e.ts';
 import { scanForSecret } from '../helpers/leak-scan.ts';
 import { type StubKubeApi, startStubKubeApi } from '../helpers/stub-kube-api.ts';
@@ -125,6 +127,60 @@ describe('kubernetes target through clawplane serve (stub Kubernetes API)', () =
     expect(await scanForSecret([join(dir, 'data')], token)).toEqual([]);
     // Nothing ran on the process target.
     expect(existsSync(join(dir, 'data', 'gateways', `${org}--gw1`))).toBe(false);
+  });
+
+  it('top gateway/NAME: CPU and memory from the metrics API, restarts; without metrics-server it says so', async () => {
+    stub.setPodMetrics(ns, 'gw1-0', [{ name: 'gateway', cpu: '250m', memory: '128Mi' }]);
+    const live = await runCli(['top', 'gateway/gw1', '-o', 'json'], env);
+    expect(live.code, live.stderr).toBe(0);
+    const row = JSON.parse(live.stdout) as { target: string; phase: string; ready: boolean; restarts: number; stats?: { cpuPercent?: number; memoryBytes?: number; unavailable?: string } };
+    expect(row).toMatchObject({ target: 'kubernetes', phase: 'running', ready: true, restarts: 0, stats: { cpuPercent: 25, memoryBytes: 134_217_728, restarts: 0 } });
+    expect(stub.requests.some((r) => r.path === `/apis/metrics.k8s.io/v1beta1/namespaces/${ns}/pods/gw1-0`)).toBe(true);
+    const table = await runCli(['top', 'gateway/gw1'], env);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/gw1\s+kubernetes\s+running\s+true\s+25\.0\s+128Mi\s+-\s+0/);
+    stub.setMetricsApi(false);
+    try {
+      const bare = await runCli(['top', 'gateway/gw1'], env);
+      expect(bare.code, bare.stderr).toBe(0);
+      expect(bare.stdout).toMatch(/gw1\s+kubernetes\s+running\s+true\s+-\s+-\s+-\s+0/);
+      expect(bare.stderr).toContain('gw1: no CPU/memory figures: the cluster serves no metrics API (metrics.k8s.io/v1beta1): install metrics-server');
+    } finally {
+      stub.setMetricsApi(true);
+    }
+  });
+
+  it('logs -f streams lines the pod writes after the command started, until the CLI is stopped', async () => {
+    const follower = spawnCli(['logs', 'gateway/gw1', '-f', '--tail', '3'], env);
+    try {
+      await waitFor('tail of the followed log', 30_000, async () => follower.stdout().includes('stub kubelet: gw1-0 gateway line 3'));
+      await waitFor('follow stream open at the stub', 10_000, async () => stub.openLogStreams() === 1);
+      expect(stub.requests.filter((r) => r.path === `/api/v1/namespaces/${ns}/pods/gw1-0/log`).at(-1)?.query).toMatchObject({ follow: 'true', tailLines: '3', container: 'gateway' });
+      expect(stub.appendLog(ns, 'gw1-0', 'a line written after logs -f started')).toBe(1);
+      await waitFor('streamed line', 10_000, async () => follower.stdout().includes('a line written after logs -f started'));
+    } finally {
+      follower.child.kill('SIGTERM');
+    }
+    await follower.exited;
+    // The CLI hung up: the server aborts its follow, and the driver closes the pod log stream.
+    await waitFor('pod log stream closed', 10_000, async () => stub.openLogStreams() === 0);
+  });
+
+  it('exec gateway/NAME -- CMD: runs over pods/exec, exits with the command\'s code, audited', async () => {
+    const hi = await runCli(['exec', 'gateway/gw1', '--', 'echo', 'hi'], env);
+    expect(hi.code, hi.stderr).toBe(0);
+    expect(hi.stdout).toBe('hi\n');
+    const req = stub.requests.filter((r) => r.path === `/api/v1/namespaces/${ns}/pods/gw1-0/exec`).at(-1);
+    expect(req).toMatchObject({ command: ['echo', 'hi'], protocol: 'v5.channel.k8s.io' });
+    const failed = await runCli(['exec', 'gateway/gw1', '--', 'stub-stderr', 'bad thing', '4'], env);
+    expect(failed.code).toBe(4);
+    expect(failed.stderr).toContain('bad thing');
+    const slow = await runCli(['exec', 'gateway/gw1', '--timeout', '1', '--', 'sleep', '30'], env);
+    expect(slow.code).toBe(124);
+    expect(slow.stderr).toContain('(killed after 1 s)');
+    await waitFor('exec socket closed', 10_000, async () => stub.openExecSockets() === 0);
+    const audit = await api<{ items: { action: string; diff: { command?: string[]; target?: string } }[] }>(server.url, server.token, 'GET', `/v1/orgs/${org}/audit?target=Gateway/gw1&limit=1000`);
+    expect(audit.items.filter((e) => e.action === 'gateway.exec').map((e) => [e.diff.command?.[0], e.diff.target])).toEqual(expect.arrayContaining([['echo', 'kubernetes'], ['stub-stderr', 'kubernetes'], ['sleep', 'kubernetes']]));
   });
 
   it('destroy → every object deleted with propagationPolicy Foreground; the state PVC is kept, labelled archived', async () => {

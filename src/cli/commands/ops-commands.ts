@@ -14,7 +14,7 @@ interface TopRow {
   phase: string;
   ready: boolean;
   restarts: number;
-  stats?: { cpuPercent?: number; memoryBytes?: number; pids?: number };
+  stats?: { cpuPercent?: number; memoryBytes?: number; pids?: number; unavailable?: string };
 }
 
 interface Outcome { gateway: string; action: string; ok: boolean; result: string; archive?: string }
@@ -136,6 +136,7 @@ export function registerOpsCommands(program: Command, ctx: CliContext): void {
         r.stats?.cpuPercent === undefined ? '-' : r.stats.cpuPercent.toFixed(1), mib(r.stats?.memoryBytes),
         r.stats?.pids === undefined ? '-' : String(r.stats.pids), String(r.restarts),
       ])));
+      for (const r of rows) if (r.stats?.unavailable) ctx.err(`${r.name}: no CPU/memory figures: ${r.stats.unavailable}`);
     });
 
   program

@@ -48,6 +48,8 @@ export interface GatewayStats {
   pids?: number;
   /** Restarts of the gateway counted by the driver. */
   restarts?: number;
+  /** Why CPU / memory are missing, e.g. a Kubernetes cluster without a metrics API (metrics-server). */
+  unavailable?: string;
 }
 
 /** Result of a diagnostic command run inside the gateway's environment (container exec). */

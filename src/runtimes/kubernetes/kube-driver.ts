@@ -9,8 +9,15 @@
 // - stop/restart: JSON merge patches under the field manager `clawplane-ops` (replicas 0, a
 //   restartedAt annotation bump on the pod template); kill: delete the pod with grace 0.
 // - remove: delete with propagationPolicy Foreground; the state PVC is kept (archive) or deleted.
-// - logs: the pod log API.
-import { type ApiException, CoreV1Api, type KubeConfig, KubernetesObjectApi, type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
+// - logs: the pod log API; `follow` streams it (follow=true) until aborted or the pod's log ends.
+// - stats: metrics.k8s.io/v1beta1 PodMetrics of `<gateway>-0` (metrics-server) + restartCount;
+//   without a metrics API only restarts, with `unavailable` saying why.
+// - execCommand: the pods/exec subresource over WebSocket (channel protocol v5/v4, client-node's
+//   Exec); the exit code comes from the Status on channel 3; the timeout closes the socket.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Writable } from 'node:stream';
+import { type ApiException, CoreV1Api, CustomObjectsApi, Exec, type KubeConfig, KubernetesObjectApi, type KubernetesObject, PatchStrategy } from '@kubernetes/client-node';
 import {
   CONTAINER_STATE_DIR, type GatewayContainerSpec, containerBaseEnv, defaultGatewayImage, gatewayArgs,
 } from '../../core/containers/gateway-container.ts';
@@ -21,7 +28,10 @@ import type { KubeObject } from '../../core/kubernetes/kube-object.ts';
 import { GATEWAY_LABEL, ORG_LABEL, RESTARTED_AT_ANNOTATION, SPEC_HASH_ANNOTATION, ownershipSelector } from '../../core/kubernetes/labels.ts';
 import { buildNamespace, namespaceFor } from '../../core/kubernetes/namespace.ts';
 import { validateKubeObjects } from '../../core/kubernetes/validate-manifests.ts';
-import type { DriverHealth, GatewayDeployment, LogOptions, ObservedGateway, RuntimeDriver } from '../../core/ports/runtime.ts';
+import { parseExecStatus } from '../../core/kubernetes/exec-status.ts';
+import { type PodMetricsView, metricsUnavailableReason, podMetricsToStats } from '../../core/kubernetes/pod-metrics.ts';
+import { EXEC_OUTPUT_LIMIT } from '../../core/exec-command.ts';
+import type { DriverHealth, ExecResult, GatewayDeployment, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver } from '../../core/ports/runtime.ts';
 
 export const FIELD_MANAGER = 'clawplane';
 export const OPS_FIELD_MANAGER = 'clawplane-ops';
@@ -43,6 +53,8 @@ export interface KubernetesDriverOptions {
 export interface KubernetesDriver extends RuntimeDriver {
   readonly target: 'kubernetes';
   observeHealth(id: string): Promise<DriverHealth>;
+  stats(id: string): Promise<GatewayStats>;
+  execCommand(id: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
   /** Bump the restart annotation: the StatefulSet rolls its pod. */
   restart(id: string): Promise<void>;
   /** Namespace the gateway lives in (after a start or a lookup by labels). */
@@ -82,6 +94,34 @@ export function podHealth(podName: string, pod: PodView | undefined): DriverHeal
   if (ready) return { live, ready };
   const why = cs?.state?.waiting?.reason ?? cs?.state?.terminated?.reason ?? cond?.message ?? cond?.reason ?? (cond ? 'readiness probe not passing' : 'no Ready condition yet');
   return { live, ready: false, error: `pod ${podName} not ready: ${why}` };
+}
+
+/** A Writable that keeps at most EXEC_OUTPUT_LIMIT bytes (the exec output cap) and ignores writes after its end. */
+function cappedSink(limit = EXEC_OUTPUT_LIMIT) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let cut = false;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      const room = limit - size;
+      if (chunk.length > room) cut = true;
+      if (room > 0) {
+        const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        chunks.push(part);
+        size += part.length;
+      }
+      cb();
+    },
+  });
+  sink.on('error', () => undefined); // a frame after the status (end) must not crash the control plane
+  return { sink, text: () => Buffer.concat(chunks).toString('utf8'), truncated: () => cut };
+}
+
+/** What a failed exec WebSocket upgrade says (ws ErrorEvent / Error). */
+function wsErrorText(e: unknown): string {
+  const x = e as { message?: unknown; error?: { message?: unknown } };
+  const m = x.error?.message ?? x.message;
+  return typeof m === 'string' && m !== '' ? m : String(e);
 }
 
 export function parseDeploymentId(id: string): { org: string; gateway: string } {
@@ -142,6 +182,7 @@ export function toObserved(id: string, port: number | undefined, sts: StsView | 
 export function createKubernetesDriver(opts: KubernetesDriverOptions): KubernetesDriver {
   const api = KubernetesObjectApi.makeApiClient(opts.kubeConfig);
   const core = opts.kubeConfig.makeApiClient(CoreV1Api);
+  const custom = opts.kubeConfig.makeApiClient(CustomObjectsApi);
   const network = opts.network ?? 'pod';
   const now = opts.now ?? (() => new Date());
   const located = new Map<string, Located>();
@@ -237,6 +278,55 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     }
   }
 
+  /** `logs -f`: a streaming GET of the pod log (follow=true), line by line, until aborted or the log ends. */
+  async function* followLogs(loc: Located, o: LogOptions): AsyncGenerator<string> {
+    const cluster = opts.kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    const path = `/api/v1/namespaces/${encodeURIComponent(loc.namespace)}/pods/${encodeURIComponent(podName(loc.gateway))}/log`;
+    const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+    url.searchParams.set('container', GATEWAY_CONTAINER);
+    url.searchParams.set('follow', 'true');
+    if (o.tailLines !== undefined) url.searchParams.set('tailLines', String(o.tailLines));
+    if (o.signal?.aborted) return;
+    // TLS, auth headers and proxy agent exactly as client-node sets them for its own requests.
+    const reqOpts: RequestOptions = {};
+    await opts.kubeConfig.applyToHTTPSOptions(reqOpts);
+    const ac = new AbortController();
+    const onAbort = () => ac.abort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    let res: IncomingMessage | undefined;
+    try {
+      res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+        const req = send(url, { ...reqOpts, method: 'GET', signal: ac.signal }, resolve);
+        req.on('error', reject);
+        req.end();
+      });
+      if (res.statusCode !== 200) {
+        let text = '';
+        for await (const c of res) text += String(c);
+        if (res.statusCode === 404 || res.statusCode === 400) return;
+        throw new Error(`following the log of pod ${loc.namespace}/${podName(loc.gateway)} failed (HTTP ${res.statusCode ?? '?'}): ${bodyOf({ body: text }).message ?? text.slice(0, 300)}`);
+      }
+      const decoder = new TextDecoder();
+      let rest = '';
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        rest += decoder.decode(chunk, { stream: true });
+        const lines = rest.split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) if (line !== '') yield line;
+      }
+      rest += decoder.decode();
+      if (rest !== '') yield rest;
+    } catch (e) {
+      if (!ac.signal.aborted) throw e;
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+      ac.abort();
+      res?.destroy();
+    }
+  }
+
   return {
     target: 'kubernetes',
     observe,
@@ -313,6 +403,10 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
     },
     async *logs(id: string, o?: LogOptions) {
       const loc = await locate(id);
+      if (o?.follow) {
+        yield* followLogs(loc, o);
+        return;
+      }
       let text: string;
       try {
         text = await core.readNamespacedPodLog({
@@ -324,6 +418,62 @@ export function createKubernetesDriver(opts: KubernetesDriverOptions): Kubernete
         throw e;
       }
       for (const line of text.split('\n')) if (line !== '') yield line;
+    },
+    async stats(id) {
+      const loc = await locate(id);
+      const name = podName(loc.gateway);
+      const pod = await read<PodView>('v1', 'Pod', loc.namespace, name);
+      if (!pod) return {};
+      let metrics: PodMetricsView;
+      try {
+        metrics = await custom.getNamespacedCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', namespace: loc.namespace, plural: 'pods', name }) as PodMetricsView;
+      } catch (e) {
+        const why = metricsUnavailableReason((e as { code?: number }).code, bodyOf(e));
+        if (why === undefined) throw e;
+        return podMetricsToStats(undefined, pod, why);
+      }
+      return podMetricsToStats(metrics, pod);
+    },
+    async execCommand(id, command, o) {
+      if (command.length === 0 || command.some((a) => typeof a !== 'string' || a.includes('\0'))) throw new Error('exec needs a non-empty argument array');
+      const loc = await locate(id);
+      const name = podName(loc.gateway);
+      const pod = await read<PodView>('v1', 'Pod', loc.namespace, name);
+      if (!pod?.status?.containerStatuses?.find((c) => c.name === GATEWAY_CONTAINER)?.state?.running) throw new Error(`gateway ${id} is not running`);
+      const out = cappedSink();
+      const err = cappedSink();
+      let status: unknown;
+      let ws;
+      try {
+        ws = await new Exec(opts.kubeConfig).exec(loc.namespace, name, GATEWAY_CONTAINER, command, out.sink, err.sink, null, false, (s) => { status = s; });
+      } catch (e) {
+        throw new Error(`exec in pod ${loc.namespace}/${name} failed: ${wsErrorText(e)}`);
+      }
+      const socket = ws;
+      const timeoutMs = o?.timeoutMs ?? 60_000;
+      let timedOut = false;
+      await new Promise<void>((resolve) => {
+        if (socket.readyState === socket.CLOSED) return resolve();
+        const t = setTimeout(() => {
+          timedOut = true;
+          // Closing the stream is all the exec API offers: Kubernetes has no kill for an exec'd
+          // process. A peer that does not answer the close handshake is cut off after a second.
+          socket.close();
+          setTimeout(() => socket.terminate(), 1000).unref();
+        }, timeoutMs);
+        socket.on('close', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      const exit = timedOut || status === undefined ? undefined : parseExecStatus(status);
+      const note = timedOut ? `\n(timed out after ${timeoutMs} ms)` : exit === undefined ? '\n(the exec stream closed without an exit status)' : exit.message && exit.exitCode !== 0 ? `${err.text() === '' ? '' : '\n'}${exit.message}` : '';
+      return {
+        exitCode: exit?.exitCode ?? null,
+        stdout: out.text(), stderr: err.text() + note,
+        truncated: out.truncated() || err.truncated(),
+        timedOut,
+      };
     },
     // The control plane usually cannot reach pods (NetworkPolicy, remote cluster): readiness is the
     // pod's Ready condition, which the kubelet sets from the readiness probe on /readyz.
