@@ -3,7 +3,8 @@
 // made inside the containers onto the host, doctor gate) → Succeeded with the containers recreated
 // on the 2026.9.6 image → a downgrade back to 2026.9.5 with `--restore-backup` (state volumes
 // restored from the archives by a one-shot container; 2026.9.5 refuses 2026.9.6's state) →
-// Succeeded and ready. Needs Docker Engine and the images localhost/openclaw:2026.9.5 and :2026.9.6
+// Succeeded and ready. In between, the same downgrade of one gateway without `--restore-backup`
+// fails its gate and is rolled back to 2026.9.6 automatically. Needs Docker Engine and the images localhost/openclaw:2026.9.5 and :2026.9.6
 // (`node scripts/run.mjs images`); skips with the reason when either is missing.
 // Run under the shared lock: flock /tmp/clawplane-heavy.lock node scripts/run.mjs vitest run test/e2e/docker-rollout.test.ts
 import { existsSync } from 'node:fs';
@@ -113,6 +114,24 @@ describe.skipIf(skipReason !== '')(`rollouts on the docker target end to end${sk
     expect((await gatewayContainers()).map((c) => c.image)).toEqual([`localhost/openclaw:${TO}`, `localhost/openclaw:${TO}`]);
     // No one-shot task container left behind.
     expect(await docker.listContainers({ all: true, filters: { label: [`clawplane.dev/org=${org}`, 'clawplane.dev/task-of'] } })).toEqual([]);
+  }, 300_000);
+
+  it(`a downgrade to ${FROM} without --restore-backup fails its gate (${FROM} refuses ${TO}'s state) and is rolled back to ${TO}`, async () => {
+    const started = await runCli(['rollout', 'start', 'nobackup', '--runtime-version', FROM, '--gateways', 'gw-a', '--strategy', 'all', '--doctor', 'error', '--timeout', '90', '--max-restarts', '1'], env);
+    expect(started.code, started.stderr).toBe(0);
+    expect((await runCli(['rollout', 'approve', 'nobackup'], env)).code).toBe(0);
+    const watched = await runCli(['rollout', 'status', 'nobackup', '-w'], env, undefined, 240_000);
+    expect(watched.code, `${watched.stdout}\n${watched.stderr}`).toBe(1);
+    expect(watched.stdout).toMatch(/rollout\/nobackup: Failed/);
+    const r = await rollout('nobackup');
+    // 2026.9.5 exits on 2026.9.6's state: the crash-loop gate catches it.
+    expect(r.status.reason).toMatch(/^gateway gw-a: crash loop/);
+    expect(r.status.gateways).toEqual([expect.objectContaining({ name: 'gw-a', state: 'rolled-back', from: 2 })]);
+    // Back on its known-good revision: the container is recreated on the newer image and serves again.
+    await waitFor(`gw-a back on ${TO}, revision 2, ready`, 120_000, views[0]!.ready((g) => g.status?.revision === 2 && versionOf(g) === TO));
+    expect((await gatewayContainers()).map((c) => c.image)).toEqual([`localhost/openclaw:${TO}`, `localhost/openclaw:${TO}`]);
+    const audit = await runCli(['audit', 'list', '--target', 'Gateway/gw-a'], env);
+    expect(audit.stdout).toContain('gateway.rollback');
   }, 300_000);
 
   it(`downgrades back to ${FROM} with --restore-backup: state volumes restored, ready, doctor-gated`, async () => {
