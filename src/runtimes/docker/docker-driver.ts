@@ -6,6 +6,7 @@
 // secrets). State lives on the named volume clawplane-<owner>-<id>-state. Containers and volumes
 // carry ownership labels (clawplane.dev/managed, owner, org, gateway, id, spec-hash): a new driver
 // instance with the same data dir re-adopts them, and containers of anyone else are never touched.
+import { createCappedOutput } from '../../core/capped-output.ts';
 import { EXEC_OUTPUT_LIMIT } from '../../core/exec-command.ts';
 import { createKeyedLock } from '../../core/keyed-lock.ts';
 import { randomBytes } from 'node:crypto';
@@ -642,19 +643,9 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
       const stream = await ex.start({ hijack: true, stdin: false });
       const out = new PassThrough();
       const err = new PassThrough();
-      const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-      const size = { out: 0, err: 0 };
-      let truncated = false;
-      const collect = (k: 'out' | 'err') => (c: Buffer) => {
-        const room = EXEC_OUTPUT_LIMIT - size[k];
-        if (c.length > room) truncated = true;
-        if (room <= 0) return;
-        const part = c.length > room ? c.subarray(0, room) : c;
-        chunks[k].push(part);
-        size[k] += part.length;
-      };
-      out.on('data', collect('out'));
-      err.on('data', collect('err'));
+      const captured = { out: createCappedOutput(EXEC_OUTPUT_LIMIT), err: createCappedOutput(EXEC_OUTPUT_LIMIT) };
+      out.on('data', (c: Buffer) => captured.out.push(c));
+      err.on('data', (c: Buffer) => captured.err.push(c));
       docker.modem.demuxStream(stream, out, err);
       const timeoutMs = opts?.timeoutMs ?? 60_000;
       let timedOut = false;
@@ -672,9 +663,9 @@ export function createDockerDriver(options: DockerDriverOptions): DockerDriver {
       });
       const exitCode = timedOut ? null : await execExitCode(ex, 20);
       return {
-        exitCode, stdout: Buffer.concat(chunks.out).toString('utf8'),
-        stderr: Buffer.concat(chunks.err).toString('utf8') + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''),
-        truncated, timedOut,
+        exitCode, stdout: captured.out.text(),
+        stderr: captured.err.text() + (timedOut ? `\n(timed out after ${timeoutMs} ms)` : ''),
+        truncated: captured.out.truncated() || captured.err.truncated(), timedOut,
       };
     },
 

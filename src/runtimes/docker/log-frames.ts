@@ -1,6 +1,7 @@
 // Engine API log/attach streams without a TTY are multiplexed: 8-byte frame headers
 // [stream, 0, 0, 0, size (uint32 BE)] then `size` bytes. This turns such a byte stream (or a raw TTY
 // stream) into text lines.
+import { createCappedOutput } from '../../core/capped-output.ts';
 
 /** Splits multiplexed frames; passes raw (TTY) streams through unchanged. */
 export function createFrameDecoder(): (chunk: Buffer) => Buffer[] {
@@ -48,19 +49,10 @@ export async function* frameLines(source: AsyncIterable<Buffer | string> | Itera
  * dropped and counted). A raw (TTY) stream counts as stdout.
  */
 export function createOutputCollector(cap: number): { push(chunk: Buffer): void; result(): { stdout: string; stderr: string; truncated: boolean } } {
-  const bufs = { 1: [] as Buffer[], 2: [] as Buffer[] };
-  const size = { 1: 0, 2: 0 };
-  let truncated = false;
+  const streams = { 1: createCappedOutput(cap), 2: createCappedOutput(cap) };
   let pending: Buffer = Buffer.alloc(0);
   let raw: boolean | undefined;
-  const add = (s: 1 | 2, b: Buffer) => {
-    const room = cap - size[s];
-    if (b.length > room) truncated = true;
-    if (room <= 0) return;
-    const part = b.length > room ? b.subarray(0, room) : b;
-    bufs[s].push(part);
-    size[s] += part.length;
-  };
+  const add = (s: 1 | 2, b: Buffer) => streams[s].push(b);
   return {
     push(chunk) {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
@@ -80,7 +72,7 @@ export function createOutputCollector(cap: number): { push(chunk: Buffer): void;
     },
     result() {
       if (raw === undefined && pending.length > 0) add(1, pending);
-      return { stdout: Buffer.concat(bufs[1]).toString('utf8'), stderr: Buffer.concat(bufs[2]).toString('utf8'), truncated };
+      return { stdout: streams[1].text(), stderr: streams[2].text(), truncated: streams[1].truncated() || streams[2].truncated() };
     },
   };
 }

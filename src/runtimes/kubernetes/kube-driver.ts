@@ -30,6 +30,7 @@ import { buildNamespace, namespaceFor } from '../../core/kubernetes/namespace.ts
 import { validateKubeObjects } from '../../core/kubernetes/validate-manifests.ts';
 import { parseExecStatus } from '../../core/kubernetes/exec-status.ts';
 import { type PodMetricsView, metricsUnavailableReason, podMetricsToStats } from '../../core/kubernetes/pod-metrics.ts';
+import { createCappedOutput } from '../../core/capped-output.ts';
 import { EXEC_OUTPUT_LIMIT } from '../../core/exec-command.ts';
 import type { DriverHealth, ExecResult, GatewayDeployment, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver } from '../../core/ports/runtime.ts';
 
@@ -96,25 +97,17 @@ export function podHealth(podName: string, pod: PodView | undefined): DriverHeal
   return { live, ready: false, error: `pod ${podName} not ready: ${why}` };
 }
 
-/** A Writable that keeps at most EXEC_OUTPUT_LIMIT bytes (the exec output cap) and ignores writes after its end. */
-function cappedSink(limit = EXEC_OUTPUT_LIMIT) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let cut = false;
+/** A Writable over the exec output cap (EXEC_OUTPUT_LIMIT bytes) that ignores writes after its end. */
+function cappedSink() {
+  const buf = createCappedOutput(EXEC_OUTPUT_LIMIT);
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      const room = limit - size;
-      if (chunk.length > room) cut = true;
-      if (room > 0) {
-        const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-        chunks.push(part);
-        size += part.length;
-      }
+      buf.push(chunk);
       cb();
     },
   });
   sink.on('error', () => undefined); // a frame after the status (end) must not crash the control plane
-  return { sink, text: () => Buffer.concat(chunks).toString('utf8'), truncated: () => cut };
+  return { sink, text: buf.text, truncated: buf.truncated };
 }
 
 /** What a failed exec WebSocket upgrade says (ws ErrorEvent / Error). */

@@ -11,6 +11,7 @@ import { constants as osConstants } from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { createCappedOutput } from '../../core/capped-output.ts';
 import { EXEC_OUTPUT_LIMIT } from '../../core/exec-command.ts';
 import type {
   ExecResult, GatewayDeployment, GatewayExitEvent, GatewayStats, LogOptions, ObservedGateway, RuntimeDriver, RuntimeExecRequest, RuntimeExecResult,
@@ -516,33 +517,12 @@ export function createProcessDriver(options: ProcessDriverOptions): ProcessDrive
   return driver;
 }
 
-/** Collects a stream up to `limit` bytes; the rest is dropped (and noted). */
-function cappedSink(limit: number): { push(c: Buffer): void; text(): string; truncated(): boolean } {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let cut = false;
-  return {
-    push(c) {
-      if (size >= limit) {
-        cut = true;
-        return;
-      }
-      const part = size + c.length > limit ? c.subarray(0, limit - size) : c;
-      if (part.length < c.length) cut = true;
-      chunks.push(part);
-      size += part.length;
-    },
-    text: () => Buffer.concat(chunks).toString('utf8'),
-    truncated: () => cut,
-  };
-}
-
 /** Run a command in its own process group, capture (capped) output, kill the group at the timeout. */
 function runCaptured(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number; spawnErrorAsExit?: boolean }): Promise<RuntimeExecResult & { truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = cappedSink(EXEC_OUTPUT_LIMIT);
-    const err = cappedSink(EXEC_OUTPUT_LIMIT);
+    const out = createCappedOutput(EXEC_OUTPUT_LIMIT);
+    const err = createCappedOutput(EXEC_OUTPUT_LIMIT);
     let timedOut = false;
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
