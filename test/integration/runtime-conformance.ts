@@ -35,8 +35,10 @@ async function until(pred: () => Promise<boolean>, timeoutMs: number, what: stri
 }
 
 export function randomTestPort(): number {
-  // 20000-29999 in steps of 200 (OpenClaw derives ports up to base+110).
-  return 20000 + 200 * Math.floor(Math.random() * 49) + 10;
+  // Steps of 200 (OpenClaw derives ports up to base+110); each vitest worker gets its own half of
+  // 20000-29999, so two files running at once never probe each other's gateways.
+  const half = (Number(process.env.VITEST_POOL_ID ?? 1) - 1) % 2;
+  return 20000 + half * 5000 + 200 * Math.floor(Math.random() * 24) + 10;
 }
 
 export function specHashOf(d: Omit<GatewayDeployment, 'specHash'>): string {
